@@ -10,6 +10,8 @@
 static const struct lr_cmd commands[] = {
 	{ "serve", cmd_serve, "answer tests from 'pair' (TCP or --stdio)" },
 	{ "pair", cmd_pair, "measure one NIC pair against a 'serve' peer" },
+	{ "devices", cmd_devices, "list RDMA ports, interfaces and PCIe links" },
+	{ "preflight", cmd_preflight, "check this host against a topology" },
 };
 
 static void usage(FILE *out)

@@ -17,6 +17,8 @@ struct lr_cmd {
 
 int cmd_serve(int argc, char **argv);
 int cmd_pair(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_preflight(int argc, char **argv);
 
 /*
  * Report a usage error as "linerate CMD: MESSAGE" on stderr and return
