@@ -149,6 +149,8 @@ struct lr_transport_ops {
 
 /* Registry: NULL when unknown or built against another ABI. */
 const struct lr_transport_ops *lr_transport_find(const char *name);
+/* "PREFIX'name' (known: tcp, verbs)" into buf, for error messages. */
+const char *lr_transport_names(char *buf, size_t len, const char *prefix);
 /* Iterate: returns NULL past the end. */
 const struct lr_transport_ops *lr_transport_at(unsigned idx);
 

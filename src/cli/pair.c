@@ -1,1 +1,60 @@
-// placeholder
+// SPDX-License-Identifier: MIT
+/* linerate pair: measure one NIC pair against a 'serve' peer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linerate/cli.h"
+#include "linerate/control.h"
+#include "linerate/result.h"
+#include "linerate/util.h"
+#include "pair_int.h"
+
+static int render(const struct pair_cli *pc, const struct lr_result *r)
+{
+	json_t *doc = lr_result_to_json(r);
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	int ret = 0;
+
+	json_decref(doc);
+	if (!text)
+		return -1;
+	if (pc->output && lr_write_file_atomic(pc->output, text,
+					       strlen(text)))
+		ret = -1;
+	if (pc->json)
+		printf("%s\n", text);
+	else
+		lr_result_print_text(r, stdout);
+	fflush(stdout);
+	free(text);
+	return ret;
+}
+
+int cmd_pair(int argc, char **argv)
+{
+	struct pair_cli pc;
+	struct lr_result r;
+	struct lr_pair_opts o;
+	int ret = pair_parse(argc, argv, &pc);
+
+	if (ret >= 0) {
+		json_decref(pc.opts);
+		return ret;
+	}
+	o = (struct lr_pair_opts){
+		.peer_host = pc.host, .port = pc.port,
+		.connect_timeout_ms = (int)(pc.connect_timeout_s * 1000),
+		.params = &pc.params, .opts = pc.opts, .dev = pc.dev,
+		.peer_dev = pc.peer_dev,
+	};
+	ret = lr_pair_run(&o, &r);
+	if (ret)
+		lr_err("test failed: %s", json_string_value(json_object_get(
+			json_array_get(r.errors, 0), "message")));
+	if (render(&pc, &r) || !lr_result_ok(&r))
+		ret = -1;
+	lr_result_free(&r);
+	json_decref(pc.opts);
+	return ret ? LR_EXIT_RUNTIME : LR_EXIT_OK;
+}

@@ -1,1 +1,205 @@
-// placeholder
+// SPDX-License-Identifier: MIT
+/* control channel: the 'pair' end of a session. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linerate/control.h"
+#include "linerate/engine.h"
+#include "linerate/sock.h"
+#include "linerate/util.h"
+#include "session_int.h"
+
+#define RESULT_GRACE_MS 15000	/* the server's window ends after ours */
+
+struct cli_test {
+	const struct lr_pair_opts *o;
+	struct lr_ctl c;
+	const struct lr_transport_ops *ops;
+	struct lr_endpoint *ep;
+	struct lr_result *r;
+};
+
+static int ctl_fail(struct cli_test *t, int ret)
+{
+	lr_result_add_error(t->r, "control", "%s", t->c.err);
+	return ret;
+}
+
+static int cli_open(struct cli_test *t)
+{
+	const struct lr_pair_opts *o = t->o;
+	char peer[300];
+	json_t *hello;
+	int fd, ret;
+
+	snprintf(peer, sizeof(peer), "server %s port %u", o->peer_host,
+		 o->port);
+	fd = lr_sock_connect(o->peer_host, o->port, o->connect_timeout_ms,
+			     NULL);
+	if (fd < 0) {
+		lr_result_add_error(t->r, "control", "cannot reach %s: %s",
+				    peer, strerror(-fd));
+		return fd;
+	}
+	lr_ctl_init(&t->c, fd, fd, LR_CTL_MAX_FRAME_CLIENT, peer);
+	ret = lr_ctl_hello_client(&t->c, &hello);
+	if (ret)
+		return ctl_fail(t, ret);
+	json_object_set(t->r->peer, "host", json_object_get(hello, "host"));
+	json_object_set(t->r->peer, "software",
+			json_object_get(hello, "software"));
+	json_decref(hello);
+	return 0;
+}
+
+static int send_msg(struct cli_test *t, json_t *m)
+{
+	int ret = lr_ctl_send(&t->c, m);
+
+	json_decref(m);
+	return ret ? ctl_fail(t, ret) : 0;
+}
+
+static json_t *local_json(const struct cli_test *t)
+{
+	char host[256] = "";
+
+	gethostname(host, sizeof(host) - 1);
+	return json_pack("{s:s, s:s, s:o}", "role", "client", "host", host,
+			 "endpoint", t->ops->describe(t->ep));
+}
+
+/* test -> ready, create, connect -> connected */
+static int cli_setup(struct cli_test *t)
+{
+	const struct lr_pair_opts *o = t->o;
+	struct lr_endpoint_cfg cfg = {
+		.role = LR_ROLE_CLIENT, .params = o->params, .opts = o->opts,
+		.dev = o->dev, .peer_host = o->peer_host,
+		.timeout_ms = o->connect_timeout_ms,
+	};
+	json_t *ready, *info, *conn;
+	int ret;
+
+	ret = send_msg(t, json_pack("{s:s, s:o, s:O, s:s?}", "type", "test",
+				    "params", lr_params_to_json(o->params),
+				    "opts", o->opts, "dev", o->peer_dev));
+	if (!ret && (ret = lr_ctl_expect(&t->c, "ready", LR_CTL_HANDSHAKE_MS,
+					 &ready)))
+		return ctl_fail(t, ret);
+	if (ret)
+		return ret;
+	ret = t->ops->create(&cfg, &t->ep, &info);
+	if (ret) {
+		json_decref(ready);
+		lr_result_add_error(t->r, "client", "cannot set up %s: %s",
+				    t->ops->name, strerror(-ret));
+		return ret;
+	}
+	ret = send_msg(t, json_pack("{s:s, s:o}", "type", "connect", "info",
+				    info));
+	if (!ret && (ret = t->ops->connect(t->ep,
+					   json_object_get(ready, "info"))))
+		lr_result_add_error(t->r, "client", "cannot connect %s to "
+				    "the server: %s", t->ops->name,
+				    strerror(-ret));
+	json_decref(ready);
+	if (ret)
+		return ret;
+	ret = lr_ctl_expect(&t->c, "connected", cfg.timeout_ms + 5000, &conn);
+	if (ret)
+		return ctl_fail(t, ret);
+	json_object_update(t->r->peer, json_object_get(conn, "peer"));
+	json_decref(conn);
+	json_decref(t->r->local);
+	t->r->local = local_json(t);
+	return 0;
+}
+
+/* Why the control channel spoke during the run: an error or a close. */
+static void cli_interrupted(struct cli_test *t)
+{
+	json_t *m;
+	int ret = lr_ctl_expect(&t->c, "result", 1000, &m);
+
+	if (!ret) {
+		json_decref(m);
+		lr_result_add_error(t->r, "control", "%s sent its result "
+				    "before the end of the test", t->c.peer);
+		return;
+	}
+	lr_result_add_error(t->r, "server", "during the test: %s", t->c.err);
+}
+
+static int cli_collect(struct cli_test *t)
+{
+	char err[256];
+	json_t *m;
+	int ret = lr_ctl_expect(&t->c, "result", RESULT_GRACE_MS +
+				t->o->connect_timeout_ms, &m);
+
+	if (ret)
+		return ctl_fail(t, ret);
+	ret = lr_side_from_json(json_object_get(m, "side"), &t->r->peer_side,
+				err, sizeof(err));
+	json_decref(m);
+	if (ret) {
+		lr_result_add_error(t->r, "control", "%s", err);
+		return ret;
+	}
+	t->r->have_peer_side = true;
+	if (t->r->peer_side.error)
+		lr_result_add_error(t->r, "server", "%s",
+				    t->r->peer_side.errmsg);
+	return 0;
+}
+
+static int cli_measure(struct cli_test *t)
+{
+	struct lr_engine_flow flow = { .ops = t->ops, .ep = t->ep,
+				       .role = LR_ROLE_CLIENT };
+	struct lr_engine_opts eo = { .watch_fd = t->c.rfd };
+	int ret = send_msg(t, json_pack("{s:s}", "type", "start"));
+
+	if (ret)
+		return ret;
+	ret = lr_engine_run(t->o->params, &flow, 1, &eo);
+	t->r->local_side = flow.side;
+	if (flow.side.error)
+		lr_result_add_error(t->r, "client", "%s", flow.side.errmsg);
+	if (ret == -ECANCELED) {
+		cli_interrupted(t);
+		return -ECONNRESET;
+	}
+	return cli_collect(t) ? -EPROTO : ret;
+}
+
+int lr_pair_run(const struct lr_pair_opts *o, struct lr_result *r)
+{
+	struct cli_test t = { .o = o, .r = r, .c = { .rfd = -1 } };
+	int ret;
+
+	lr_result_init(r, o->params, o->opts);
+	t.ops = lr_transport_find(o->params->transport);
+	if (!t.ops) {
+		lr_result_add_error(r, "client", "unknown transport '%s'",
+				    o->params->transport);
+		return -EINVAL;
+	}
+	r->one_sided = !(t.ops->caps & LR_CAP_RECV_COUNTS);
+	ret = cli_open(&t);
+	if (!ret)
+		ret = cli_setup(&t);
+	if (!ret)
+		ret = cli_measure(&t);
+	if (!ret)
+		send_msg(&t, json_pack("{s:s}", "type", "bye"));
+	if (t.ep)
+		t.ops->destroy(t.ep);
+	if (t.c.rfd >= 0)
+		close(t.c.rfd);
+	lr_result_compute(r);
+	return ret;
+}

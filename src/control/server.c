@@ -1,1 +1,255 @@
-// placeholder
+// SPDX-License-Identifier: MIT
+/* control channel: the 'serve' end of a session. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linerate/control.h"
+#include "linerate/engine.h"
+#include "linerate/sock.h"
+#include "linerate/util.h"
+#include "session_int.h"
+
+static atomic_int active_sessions;
+
+struct srv_test {
+	struct lr_ctl *c;
+	struct lr_test_params p;
+	const struct lr_transport_ops *ops;
+	json_t *opts;
+	struct lr_endpoint_cfg cfg;
+	struct lr_endpoint *ep;
+};
+
+/* Decode and check a test request; the reason goes back to the client. */
+static int srv_decode(struct srv_test *t, const json_t *req)
+{
+	char err[256];
+	const char *dev = json_string_value(json_object_get(req, "dev"));
+
+	if (lr_params_from_json(json_object_get(req, "params"), &t->p, err,
+				sizeof(err)))
+		goto reject;
+	t->ops = lr_transport_find(t->p.transport);
+	if (!t->ops) {
+		lr_transport_names(err, sizeof(err), "unknown transport ");
+		goto reject;
+	}
+	t->opts = json_object_get(req, "opts");
+	if (lr_transport_check_opts(t->ops, t->opts, err, sizeof(err)) ||
+	    t->ops->check(&t->p, t->opts, err, sizeof(err)))
+		goto reject;
+	if (dev && strlen(dev) > 64) {
+		snprintf(err, sizeof(err), "'dev' is longer than 64 characters");
+		goto reject;
+	}
+	t->cfg.dev = dev;
+	return 0;
+reject:
+	lr_warn("%s: test refused: %s", t->c->peer, err);
+	lr_ctl_send_error(t->c, "test refused: %s", err);
+	return -EINVAL;
+}
+
+static json_t *endpoint_json(const struct srv_test *t)
+{
+	char host[256] = "";
+
+	gethostname(host, sizeof(host) - 1);
+	return json_pack("{s:s, s:s, s:o}", "role", "server", "host", host,
+			 "endpoint", t->ops->describe(t->ep));
+}
+
+/* create -> ready -> connect -> connected */
+static int srv_setup(struct srv_test *t)
+{
+	json_t *info = NULL, *m, *peer;
+	int ret;
+
+	t->cfg.role = LR_ROLE_SERVER;
+	t->cfg.params = &t->p;
+	t->cfg.opts = t->opts;
+	ret = t->ops->create(&t->cfg, &t->ep, &info);
+	if (ret) {
+		lr_ctl_send_error(t->c, "server cannot set up %s: %s",
+				  t->ops->name, strerror(-ret));
+		return ret;
+	}
+	m = json_pack("{s:s, s:o}", "type", "ready", "info", info);
+	ret = lr_ctl_send(t->c, m);
+	json_decref(m);
+	if (!ret)
+		ret = lr_ctl_expect(t->c, "connect", t->cfg.timeout_ms, &peer);
+	if (ret)
+		return ret;
+	ret = t->ops->connect(t->ep, json_object_get(peer, "info"));
+	json_decref(peer);
+	if (ret) {
+		lr_ctl_send_error(t->c, "server cannot connect %s: %s",
+				  t->ops->name, strerror(-ret));
+		return ret;
+	}
+	m = json_pack("{s:s, s:o}", "type", "connected", "peer",
+		      endpoint_json(t));
+	ret = lr_ctl_send(t->c, m);
+	json_decref(m);
+	return ret;
+}
+
+static int srv_measure(struct srv_test *t)
+{
+	struct lr_engine_flow flow = { .ops = t->ops, .ep = t->ep,
+				       .role = LR_ROLE_SERVER };
+	struct lr_engine_opts eo = { .watch_fd = t->c->rfd };
+	json_t *m;
+	int ret;
+
+	ret = lr_ctl_expect(t->c, "start", t->cfg.timeout_ms, &m);
+	if (ret)
+		return ret;
+	json_decref(m);
+	ret = lr_engine_run(&t->p, &flow, 1, &eo);
+	session_log_side(t->c->peer, &t->p, &flow.side);
+	m = json_pack("{s:s, s:o}", "type", "result", "side",
+		      lr_side_to_json(&flow.side));
+	lr_side_free(&flow.side);
+	if (lr_ctl_send(t->c, m) && !ret)
+		ret = -EPIPE;
+	json_decref(m);
+	return ret == -ECANCELED ? -ECONNRESET : ret;
+}
+
+static int srv_test(struct lr_ctl *c, const json_t *req, const char *bind_host,
+		    int timeout_ms)
+{
+	struct srv_test t = { .c = c };
+	int ret;
+
+	t.cfg.bind_host = bind_host;
+	t.cfg.timeout_ms = timeout_ms;
+	ret = srv_decode(&t, req);
+	if (!ret)
+		ret = srv_setup(&t);
+	if (!ret)
+		ret = srv_measure(&t);
+	if (t.ep)
+		t.ops->destroy(t.ep);
+	return ret;
+}
+
+int lr_serve_session(struct lr_ctl *c, const char *bind_host, int timeout_ms)
+{
+	json_t *m;
+	int ret = lr_ctl_hello_server(c);
+
+	while (!ret) {
+		ret = lr_ctl_recv(c, LR_CTL_IDLE_MS, &m);
+		if (ret)
+			break;
+		if (!strcmp(lr_msg_type(m), "bye")) {
+			json_decref(m);
+			return 0;
+		}
+		if (!strcmp(lr_msg_type(m), "test")) {
+			ret = srv_test(c, m, bind_host, timeout_ms);
+		} else {
+			snprintf(c->err, sizeof(c->err), "%s sent '%s' where "
+				 "'test' or 'bye' was expected", c->peer,
+				 lr_msg_type(m));
+			lr_ctl_send_error(c, "%s", c->err);
+			ret = -EPROTO;
+		}
+		json_decref(m);
+	}
+	if (c->err[0])
+		lr_warn("session with %s ended: %s", c->peer, c->err);
+	return ret;
+}
+
+struct conn {
+	int fd;
+	int timeout_ms;
+};
+
+static void *session_thread(void *arg)
+{
+	struct conn *cn = arg;
+	struct lr_ctl c;
+	char addr[64] = "?", local[64] = "", peer[96];
+	uint16_t port = 0;
+
+	lr_sock_name(cn->fd, 1, addr, sizeof(addr), &port);
+	lr_sock_name(cn->fd, 0, local, sizeof(local), NULL);
+	snprintf(peer, sizeof(peer), "client %s port %u", addr, port);
+	lr_ctl_init(&c, cn->fd, cn->fd, LR_CTL_MAX_FRAME_SERVER, peer);
+	/* Data connections listen where the control connection arrived. */
+	lr_serve_session(&c, local, cn->timeout_ms);
+	close(cn->fd);
+	free(cn);
+	atomic_fetch_sub(&active_sessions, 1);
+	return NULL;
+}
+
+static void serve_one(int fd, const struct lr_serve_opts *o)
+{
+	struct conn *cn = malloc(sizeof(*cn));
+	pthread_t th;
+
+	if (!cn || atomic_fetch_add(&active_sessions, 1) >= LR_CTL_MAX_SESSIONS) {
+		struct lr_ctl c;
+
+		lr_ctl_init(&c, fd, fd, LR_CTL_MAX_FRAME_SERVER, "client");
+		lr_ctl_send_error(&c, "server busy: %d sessions already",
+				  LR_CTL_MAX_SESSIONS);
+		lr_warn("refused a client: %d sessions already",
+			LR_CTL_MAX_SESSIONS);
+		if (cn)
+			atomic_fetch_sub(&active_sessions, 1);
+		free(cn);
+		close(fd);
+		return;
+	}
+	cn->fd = fd;
+	cn->timeout_ms = o->timeout_ms;
+	if (o->once) {
+		session_thread(cn);
+		return;
+	}
+	if (pthread_create(&th, NULL, session_thread, cn)) {
+		lr_err("cannot start a session thread");
+		session_thread(cn);	/* serve it here rather than drop it */
+		return;
+	}
+	pthread_detach(th);
+}
+
+int lr_serve_tcp(const struct lr_serve_opts *o)
+{
+	uint16_t port = 0;
+	int lfd = lr_sock_listen(o->listen_host, o->port, 64, &port);
+
+	if (lfd < 0)
+		return lfd;
+	lr_info("listening on %s port %u", o->listen_host ? o->listen_host
+							  : "*", port);
+	for (;;) {
+		int fd = lr_sock_accept(lfd, -1);
+
+		if (fd == -EINTR || fd == -ECONNABORTED)
+			continue;
+		if (fd < 0) {
+			lr_err("accept: %s", strerror(-fd));
+			close(lfd);
+			return fd;
+		}
+		serve_one(fd, o);
+		if (o->once)
+			break;
+	}
+	close(lfd);
+	return 0;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control channel: the versioned conversation between 'pair' (client) and
+ * 'serve' (server), apart from the transport under test. Frames are a
+ * 4-byte big-endian length and one JSON object with a "type". It runs over
+ * a TCP connection or over a process's stdin/stdout (serve --stdio, ssh).
+ *
+ * client                      server
+ *   hello{proto,version} ->
+ *                          <- hello{proto,version,host,limits} | error
+ *   test{params,opts,dev} ->
+ *                          <- ready{info} | error
+ *   connect{info}         ->
+ *                          <- connected{host,endpoint} | error
+ *   start                 ->  (both ends run the engine)
+ *                          <- result{side,endpoint}
+ *   test... | bye         ->
+ */
+#ifndef LINERATE_CONTROL_H
+#define LINERATE_CONTROL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "linerate/result.h"
+#include "linerate/transport.h"
+
+#define LR_CTL_PROTO "linerate-control"
+#define LR_CTL_VERSION 1
+#define LR_CTL_PORT 18600
+/* Largest frame a server accepts from a client, and a client from a server
+ * (results carry every interval). */
+#define LR_CTL_MAX_FRAME_SERVER (64u * 1024)
+#define LR_CTL_MAX_FRAME_CLIENT (32u * 1024 * 1024)
+#define LR_CTL_MAX_SESSIONS 16		/* concurrent clients of one server */
+#define LR_CTL_HANDSHAKE_MS 10000
+#define LR_CTL_IDLE_MS 60000		/* between tests of one session */
+
+struct lr_ctl {
+	int rfd, wfd;
+	size_t max_frame;
+	char peer[96];		/* for messages: "127.0.0.1:4711" or "stdio" */
+	char err[256];		/* what went wrong last */
+};
+
+void lr_ctl_init(struct lr_ctl *c, int rfd, int wfd, size_t max_frame,
+		 const char *peer);
+int lr_ctl_send(struct lr_ctl *c, const json_t *msg);
+/* Receive one frame. -ETIMEDOUT, -ECONNRESET (closed), -EMSGSIZE, -EPROTO
+ * (not a JSON object with a string "type"); c->err says which. */
+int lr_ctl_recv(struct lr_ctl *c, int timeout_ms, json_t **msg);
+/* Receive a frame of the given type. A peer's "error" frame gives
+ * -EREMOTEIO with its message in c->err. */
+int lr_ctl_expect(struct lr_ctl *c, const char *type, int timeout_ms,
+		  json_t **msg);
+/* Send {"type":"error","message":...}; best effort. */
+void lr_ctl_send_error(struct lr_ctl *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *lr_msg_type(const json_t *msg);
+
+/* handshake.c */
+int lr_ctl_hello_client(struct lr_ctl *c, json_t **server_hello);
+int lr_ctl_hello_server(struct lr_ctl *c);
+
+/* params.c: strict decoding of what a peer asks for. */
+void lr_params_default(struct lr_test_params *p);
+int lr_params_check(const struct lr_test_params *p, char *err, size_t len);
+int lr_params_from_json(const json_t *j, struct lr_test_params *p, char *err,
+			size_t len);
+
+/* server.c */
+struct lr_serve_opts {
+	const char *listen_host;	/* NULL: every address */
+	uint16_t port;
+	int once;			/* serve one session, then return */
+	int timeout_ms;			/* data connection set-up bound */
+};
+int lr_serve_tcp(const struct lr_serve_opts *o);
+/* One session on already-open descriptors (stdio or an accepted socket). */
+int lr_serve_session(struct lr_ctl *c, const char *bind_host, int timeout_ms);
+
+/* client.c */
+struct lr_pair_opts {
+	const char *peer_host;
+	uint16_t port;
+	int connect_timeout_ms;
+	const struct lr_test_params *params;
+	const json_t *opts;		/* transport options */
+	const char *dev;		/* local device */
+	const char *peer_dev;		/* the server's device */
+};
+/* Run one test; r is filled with whatever was measured, errors included.
+ * Returns 0 or the first -errno. */
+int lr_pair_run(const struct lr_pair_opts *o, struct lr_result *r);
+
+#endif

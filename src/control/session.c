@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+#include "linerate/util.h"
+#include "session_int.h"
+
+void session_log_side(const char *peer, const struct lr_test_params *p,
+		      const struct lr_side *s)
+{
+	for (int d = 0; d < LR_DIR_COUNT; d++) {
+		const struct lr_dir_side *ds = &s->dir[d];
+
+		if (!ds->active)
+			continue;
+		lr_info("%s: %s %s %.3f Gb/s (%llu bytes in %.3f s)", peer,
+			p->transport, ds->sender ? "sent" : "received",
+			lr_gbps(ds->bytes, ds->seconds),
+			(unsigned long long)ds->bytes, ds->seconds);
+	}
+	if (s->error)
+		lr_warn("%s: test failed: %s", peer, s->errmsg);
+}

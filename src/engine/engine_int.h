@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal to the engine: one run's state. */
+#ifndef LINERATE_ENGINE_INT_H
+#define LINERATE_ENGINE_INT_H
+
+#include <pthread.h>
+
+#include "linerate/engine.h"
+
+#define ENGINE_STEP_NS 20000000ull	/* 20 ms: how often errors are seen */
+#define ENGINE_LAT_CAP 1000000u		/* latency samples kept per flow */
+
+struct slot {
+	struct lr_engine_flow *flow;
+	unsigned flow_idx;
+	unsigned idx;			/* worker index in its endpoint */
+	struct lr_worker_info info;
+	struct lr_worker_ctl ctl;
+	pthread_t thread;
+	bool started;
+	atomic_bool done;
+	_Atomic uint64_t done_ns;	/* when run_worker returned */
+};
+
+/* The bookkeeping of one direction of one flow. */
+struct track {
+	uint64_t base;			/* counter at the window's start */
+	uint64_t last;			/* counter at the last sample */
+	uint64_t last_ns;		/* time of the last sample */
+	uint64_t iv_start_bytes, iv_start_ns;
+	unsigned cap;			/* allocated intervals */
+};
+
+struct run {
+	const struct lr_test_params *p;
+	struct lr_engine_flow *flows;
+	unsigned nflows;
+	struct slot *slots;
+	unsigned nslots;
+	struct track *tracks;		/* nflows * LR_DIR_COUNT */
+	struct lr_lat_samples *lat;	/* one per flow */
+	atomic_bool stop;
+	int watch_fd;
+	uint64_t win_start, win_end;	/* win_end 0: bytes mode */
+	uint64_t iv_ns;
+};
+
+/* engine_slots.c */
+int engine_slots_create(struct run *r);
+int engine_slots_start(struct run *r);
+void engine_slots_join(struct run *r);
+void engine_slots_free(struct run *r);
+uint64_t engine_sum(const struct run *r, unsigned f, enum lr_dir d);
+bool engine_all_done(const struct run *r, unsigned f, enum lr_dir d,
+		     uint64_t *last_ns);
+int engine_first_error(struct run *r);
+
+#endif

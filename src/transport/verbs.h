@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verbs transport, private: Reliable Connected QPs over InfiniBand or RoCE.
+ *
+ *   verbs.c       ops table, options, check, create/connect/destroy
+ *   verbs_dev.c   device, port and GID selection
+ *   verbs_res.c   PD, buffer, MR, CQs, QPs and their cleanup ladder
+ *   verbs_qp.c    QP state transitions and the info exchanged with the peer
+ *   verbs_data.c  bandwidth data path (post, poll, count on completion)
+ *   verbs_lat.c   ping-pong latency (WRITE and SEND)
+ *   verbs_cm.c    connecting through librdmacm instead (--cm)
+ *
+ * Every function returns 0 or -errno and logs once, where the error is
+ * found; verbs' positive errno, NULL + errno and rdmacm's -1 + errno are
+ * normalised here.
+ */
+#ifndef LINERATE_TRANSPORT_VERBS_H
+#define LINERATE_TRANSPORT_VERBS_H
+
+#include <infiniband/verbs.h>
+#include <rdma/rdma_cma.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "linerate/transport.h"
+
+#define LR_VERBS_POST_LIST_MAX 64u
+
+enum lr_vop { LR_VOP_WRITE = 0, LR_VOP_READ = 1, LR_VOP_SEND = 2 };
+
+/* The transport's options (transport.h: struct lr_transport_opt). */
+struct lr_vopts {
+	enum lr_vop op;
+	uint32_t tx_depth;	/* work requests in flight per QP */
+	uint32_t rx_depth;	/* receives posted per QP (SEND, WRITE_IMM) */
+	uint32_t post_list;	/* work requests per ibv_post_send */
+	uint32_t cq_mod;	/* signal one work request in cq_mod */
+	uint32_t inline_size;	/* send inline up to this size */
+	uint32_t mtu;		/* forced path MTU in bytes, or 0 */
+	uint32_t tclass;	/* GRH traffic class (RoCE: DSCP << 2) */
+	uint32_t sl;		/* service level */
+	int gid_index;		/* forced GID index, or -1 */
+	bool grh;		/* IB: use a GRH */
+	bool cm;		/* connect through rdma_cm */
+	bool write_imm;		/* WRITE with immediate */
+};
+
+/* The device, port and GID this end uses, and why. */
+struct lr_vdev {
+	struct ibv_context *ctx;	/* owned unless borrowed from rdma_cm */
+	bool borrowed;
+	char name[64];
+	uint8_t port;
+	struct ibv_device_attr dattr;
+	struct ibv_port_attr pattr;
+	bool roce;			/* link layer Ethernet */
+	int gid_index;
+	union ibv_gid gid;
+	char gid_type[24];		/* "RoCE v2", "IB/RoCE v1", ... */
+	char gid_why[192];		/* how the GID was chosen */
+};
+
+struct lr_vqp {
+	struct ibv_qp *qp;
+	uint32_t psn;
+	uint32_t outstanding;	/* posted, not yet known complete */
+	uint32_t unsig;		/* unsignaled since the last signaled */
+	struct rdma_cm_id *cm_id;	/* --cm only */
+};
+
+/* One direction of the flow on this end: its QPs share one CQ. */
+struct lr_vdir {
+	enum lr_dir dir;
+	bool sends;		/* this end is the data source */
+	struct ibv_cq *cq;
+	struct lr_vqp *qps;
+	unsigned nqp;
+};
+
+struct lr_vcm;
+
+struct lr_endpoint {
+	enum lr_role role;
+	struct lr_test_params p;
+	struct lr_vopts o;
+	int timeout_ms;
+	char peer_host[256];
+
+	struct lr_vdev dev;
+	struct ibv_pd *pd;
+	uint8_t *buf;		/* [0, size): target area, [size, 2 size): source */
+	size_t buflen;
+	struct ibv_mr *mr;
+	struct lr_vdir d[LR_DIR_COUNT];
+	unsigned nd;		/* active directions */
+	uint32_t max_inline;	/* what the QPs granted */
+
+	/* From the peer (connect) */
+	uint64_t raddr;
+	uint32_t rkey;
+	enum ibv_mtu path_mtu;
+	uint32_t peer_rd_atom;
+
+	struct lr_vcm *cm;	/* --cm */
+};
+
+/* verbs.c */
+unsigned lr_verbs_nqp_total(const struct lr_endpoint *ep);
+
+/* verbs_dev.c */
+/* Open the device named by spec (NULL: first with an active port). */
+int lr_vdev_open(struct lr_vdev *dev, const char *spec, int gid_index,
+		 const char *peer_host);
+/* Choose the GID (after the port is known). */
+int lr_vdev_pick_gid(struct lr_vdev *dev, int forced, const char *peer_host,
+		     const char *want_ip);
+void lr_vdev_close(struct lr_vdev *dev);
+const char *lr_vdev_mtu_str(enum ibv_mtu m);
+int lr_vdev_mtu_enum(uint32_t bytes, enum ibv_mtu *out);
+json_t *lr_vdev_describe(const struct lr_vdev *dev);
+/* Check the port is up and what this end may ask of it. */
+int lr_vdev_check_port(const struct lr_vdev *dev, uint32_t mtu);
+
+/* verbs_res.c */
+int lr_vres_create(struct lr_endpoint *ep);
+void lr_vres_destroy(struct lr_endpoint *ep);
+int lr_vres_create_qp(struct lr_endpoint *ep, struct lr_vdir *d,
+		      struct lr_vqp *q);
+
+/* verbs_qp.c */
+json_t *lr_vqp_local_info(const struct lr_endpoint *ep);
+int lr_vqp_connect(struct lr_endpoint *ep, const json_t *peer);
+int lr_vqp_to_init(const struct lr_endpoint *ep, struct ibv_qp *qp);
+const char *lr_vop_name(enum lr_vop op);
+
+/* verbs_data.c */
+int lr_vdata_run(struct lr_endpoint *ep, struct lr_vdir *d,
+		 struct lr_worker_ctl *ctl);
+/* Post n receives on q (SEND and WRITE_IMM targets). */
+int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q,
+			unsigned qidx, unsigned n);
+/* Explain a failed work completion in ctl and return -EIO. */
+int lr_vdata_wc_fail(struct lr_worker_ctl *ctl, const struct ibv_wc *wc,
+		     const char *what);
+
+/* verbs_lat.c */
+int lr_vlat_run(struct lr_endpoint *ep, struct lr_worker_ctl *ctl);
+
+/* verbs_cm.c */
+int lr_vcm_create(struct lr_endpoint *ep, const char *bind_host,
+		  json_t *info);
+int lr_vcm_connect(struct lr_endpoint *ep, const json_t *peer);
+void lr_vcm_destroy(struct lr_endpoint *ep);
+
+#endif

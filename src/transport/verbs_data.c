@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+/*
+ * verbs: the bandwidth data path of one direction on this end.
+ *
+ * The active side (the data source for WRITE and SEND, the data sink for
+ * READ) keeps every QP's send queue full, posting post_list work requests
+ * per call and signaling one in cq_mod; it polls the direction's CQ in
+ * batches and counts the bytes of every work request a signaled completion
+ * covers. The SEND (or WRITE with immediate) sink counts received bytes and
+ * replenishes its receives. The passive side of WRITE and READ has nothing
+ * to do but wait.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linerate/engine.h"
+#include "linerate/util.h"
+#include "verbs.h"
+
+#define POLL_BATCH 32
+#define RECV_CHUNK 32
+#define DRAIN_NS (500ull * 1000 * 1000)
+
+static inline bool stopped(const struct lr_worker_ctl *ctl)
+{
+	return atomic_load_explicit(ctl->stop, memory_order_relaxed);
+}
+
+static size_t area(const struct lr_endpoint *ep)
+{
+	return ep->p.msg_size < 64 ? 64 : ep->p.msg_size;
+}
+
+int lr_vdata_wc_fail(struct lr_worker_ctl *ctl, const struct ibv_wc *wc,
+		     const char *what)
+{
+	lr_worker_fail(ctl, -EIO, "verbs: %s on QP 0x%x failed: %s (status "
+		       "%d, vendor error 0x%x)", what, wc->qp_num,
+		       ibv_wc_status_str(wc->status), wc->status,
+		       wc->vendor_err);
+	return -EIO;
+}
+
+int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q,
+			unsigned qidx, unsigned n)
+{
+	struct ibv_recv_wr wr[RECV_CHUNK], *bad;
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)ep->buf,
+		.length = (uint32_t)area(ep),
+		.lkey = ep->mr->lkey,
+	};
+
+	while (n > 0) {
+		unsigned k = n < RECV_CHUNK ? n : RECV_CHUNK;
+		int ret;
+
+		for (unsigned i = 0; i < k; i++) {
+			wr[i] = (struct ibv_recv_wr){
+				.wr_id = qidx, .sg_list = &sge, .num_sge = 1,
+				.next = i + 1 < k ? &wr[i + 1] : NULL,
+			};
+		}
+		ret = ibv_post_recv(q->qp, wr, &bad);
+		if (ret) {
+			lr_err("verbs: post %u receives on QP 0x%x: %s", k,
+			       q->qp->qp_num, strerror(ret));
+			return -ret;
+		}
+		n -= k;
+	}
+	return 0;
+}
+
+/* State of one active worker. */
+struct vrun {
+	struct lr_endpoint *ep;
+	struct lr_vdir *d;
+	struct lr_worker_ctl *ctl;
+	struct ibv_send_wr wr[LR_VERBS_POST_LIST_MAX];
+	struct ibv_sge sge;
+	uint64_t posted;	/* bytes posted */
+	uint64_t inflight;	/* signaled-or-covered WRs not yet complete */
+	uint64_t last_ns;	/* last completion (or start) */
+	const char *opname;
+};
+
+static void init_template(struct vrun *r)
+{
+	struct lr_endpoint *ep = r->ep;
+	size_t a = area(ep);
+	struct ibv_send_wr t = { .sg_list = &r->sge, .num_sge = 1 };
+
+	r->sge.length = (uint32_t)ep->p.msg_size;
+	r->sge.lkey = ep->mr->lkey;
+	switch (ep->o.op) {
+	case LR_VOP_READ:
+		t.opcode = IBV_WR_RDMA_READ;
+		r->sge.addr = (uintptr_t)ep->buf;
+		t.wr.rdma.remote_addr = ep->raddr + a;
+		break;
+	case LR_VOP_SEND:
+		t.opcode = IBV_WR_SEND;
+		r->sge.addr = (uintptr_t)(ep->buf + a);
+		break;
+	default:
+		t.opcode = ep->o.write_imm ? IBV_WR_RDMA_WRITE_WITH_IMM :
+					     IBV_WR_RDMA_WRITE;
+		r->sge.addr = (uintptr_t)(ep->buf + a);
+		t.wr.rdma.remote_addr = ep->raddr;
+		break;
+	}
+	t.wr.rdma.rkey = ep->rkey;
+	if (ep->o.op != LR_VOP_READ && ep->p.msg_size <= ep->max_inline)
+		t.send_flags = IBV_SEND_INLINE;
+	for (unsigned i = 0; i < LR_VERBS_POST_LIST_MAX; i++)
+		r->wr[i] = t;
+}
+
+/* Messages still to post in bytes mode (UINT32_MAX: unlimited). */
+static uint32_t budget(const struct vrun *r)
+{
+	uint64_t lim = r->ctl->byte_limit, sz = r->ep->p.msg_size, left;
+
+	if (!lim)
+		return UINT32_MAX;
+	if (r->posted >= lim)
+		return 0;
+	left = (lim - r->posted + sz - 1) / sz;
+	return left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+}
+
+static int post_chain(struct vrun *r, unsigned qi, unsigned n, bool last)
+{
+	struct lr_vqp *q = &r->d->qps[qi];
+	struct ibv_send_wr *bad;
+	uint32_t cq_mod = r->ep->o.cq_mod;
+	int ret;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct ibv_send_wr *w = &r->wr[i];
+
+		w->next = i + 1 < n ? &r->wr[i + 1] : NULL;
+		w->send_flags &= ~(unsigned)IBV_SEND_SIGNALED;
+		w->imm_data = htonl(qi);
+		if (++q->unsig >= cq_mod || (last && i + 1 == n)) {
+			w->send_flags |= IBV_SEND_SIGNALED;
+			w->wr_id = (uint64_t)qi << 32 | q->unsig;
+			r->inflight += q->unsig;
+			q->unsig = 0;
+		}
+	}
+	ret = ibv_post_send(q->qp, r->wr, &bad);
+	if (ret) {
+		lr_worker_fail(r->ctl, -ret, "verbs: post %u %s on QP 0x%x: %s",
+			       n, r->opname, q->qp->qp_num, strerror(ret));
+		return -ret;
+	}
+	q->outstanding += n;
+	r->posted += n * r->ep->p.msg_size;
+	return 0;
+}
+
+/* Top up every QP's send queue. */
+static int fill(struct vrun *r)
+{
+	uint32_t depth = r->ep->o.tx_depth, pl = r->ep->o.post_list;
+
+	for (unsigned qi = 0; qi < r->d->nqp; qi++) {
+		struct lr_vqp *q = &r->d->qps[qi];
+
+		while (q->outstanding + pl <= depth) {
+			uint32_t left = budget(r), n = pl < left ? pl : left;
+			int ret;
+
+			if (!n)
+				return 0;
+			ret = post_chain(r, qi, n, n == left);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int reap(struct vrun *r, int *got)
+{
+	struct ibv_wc wc[POLL_BATCH];
+	uint64_t nmsg = 0;
+	int n = ibv_poll_cq(r->d->cq, POLL_BATCH, wc);
+
+	if (n < 0) {
+		lr_worker_fail(r->ctl, -EIO, "verbs: poll CQ failed");
+		return -EIO;
+	}
+	for (int i = 0; i < n; i++) {
+		uint32_t qi = (uint32_t)(wc[i].wr_id >> 32);
+		uint32_t cnt = (uint32_t)wc[i].wr_id;
+
+		if (wc[i].status != IBV_WC_SUCCESS)
+			return lr_vdata_wc_fail(r->ctl, &wc[i], r->opname);
+		r->d->qps[qi].outstanding -= cnt;
+		r->inflight -= cnt;
+		nmsg += cnt;
+	}
+	if (n > 0) {
+		atomic_fetch_add_explicit(&r->ctl->bytes,
+					  nmsg * r->ep->p.msg_size,
+					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&r->ctl->msgs, nmsg,
+					  memory_order_relaxed);
+		r->last_ns = lr_now_ns();
+	}
+	*got = n;
+	return 0;
+}
+
+static int check_stall(struct vrun *r)
+{
+	uint64_t now = lr_now_ns();
+
+	if (!r->inflight ||
+	    now - r->last_ns < (uint64_t)r->ep->timeout_ms * 1000000u)
+		return 0;
+	lr_worker_fail(r->ctl, -ETIMEDOUT, "verbs: no %s completion for %d ms "
+		       "on %s (%llu work requests in flight on %u QPs)",
+		       r->opname, r->ep->timeout_ms, r->ep->dev.name,
+		       (unsigned long long)r->inflight, r->d->nqp);
+	return -ETIMEDOUT;
+}
+
+/* After the window: wait a bounded time for what is in flight. */
+static void drain(struct vrun *r)
+{
+	uint64_t end = lr_now_ns() + DRAIN_NS;
+	int got;
+
+	while (r->inflight && lr_now_ns() < end)
+		if (reap(r, &got))
+			return;
+}
+
+static int run_active(struct lr_endpoint *ep, struct lr_vdir *d,
+		      struct lr_worker_ctl *ctl)
+{
+	struct vrun r = { .ep = ep, .d = d, .ctl = ctl,
+			  .opname = ep->o.write_imm && ep->o.op == LR_VOP_WRITE ?
+				    "write-imm" : lr_vop_name(ep->o.op) };
+	unsigned idle = 0;
+	int ret = 0, got;
+
+	init_template(&r);
+	r.last_ns = lr_now_ns();
+	while (!stopped(ctl)) {
+		ret = fill(&r);
+		if (!ret)
+			ret = reap(&r, &got);
+		if (ret)
+			return ret;
+		if (!budget(&r) && !r.inflight)
+			return 0;
+		if (got || ++idle < 4096)
+			continue;
+		idle = 0;
+		ret = check_stall(&r);
+		if (ret)
+			return ret;
+	}
+	drain(&r);
+	return 0;
+}
+
+/* The sink of SEND or WRITE with immediate: count and replenish. */
+static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
+		    struct lr_worker_ctl *ctl)
+{
+	struct ibv_wc wc[POLL_BATCH];
+	uint64_t limit = ctl->byte_limit, total = 0;
+	const char *what = ep->o.op == LR_VOP_SEND ? "receive" :
+			   "write-imm receive";
+
+	while (!stopped(ctl) && (!limit || total < limit)) {
+		uint64_t bytes = 0;
+		int n = ibv_poll_cq(d->cq, POLL_BATCH, wc);
+
+		if (n < 0) {
+			lr_worker_fail(ctl, -EIO, "verbs: poll CQ failed");
+			return -EIO;
+		}
+		for (int i = 0; i < n; i++) {
+			unsigned qi = (unsigned)wc[i].wr_id;
+			int ret;
+
+			if (wc[i].status != IBV_WC_SUCCESS)
+				return lr_vdata_wc_fail(ctl, &wc[i], what);
+			bytes += ep->o.op == LR_VOP_SEND ? wc[i].byte_len :
+				 ep->p.msg_size;
+			ret = lr_vdata_post_recvs(ep, &d->qps[qi], qi, 1);
+			if (ret) {
+				lr_worker_fail(ctl, ret, "verbs: replenish "
+					       "receive failed");
+				return ret;
+			}
+		}
+		if (n > 0) {
+			total += bytes;
+			atomic_fetch_add_explicit(&ctl->bytes, bytes,
+						  memory_order_relaxed);
+			atomic_fetch_add_explicit(&ctl->msgs, (uint64_t)n,
+						  memory_order_relaxed);
+		}
+	}
+	return 0;
+}
+
+static int run_passive(struct lr_worker_ctl *ctl)
+{
+	while (!stopped(ctl))
+		lr_sleep_ns(1000000);
+	return 0;
+}
+
+int lr_vdata_run(struct lr_endpoint *ep, struct lr_vdir *d,
+		 struct lr_worker_ctl *ctl)
+{
+	bool initiator = ep->o.op == LR_VOP_READ ? !d->sends : d->sends;
+
+	if (initiator)
+		return run_active(ep, d, ctl);
+	if (ep->o.op == LR_VOP_SEND || ep->o.write_imm)
+		return run_sink(ep, d, ctl);
+	return run_passive(ctl);
+}
