@@ -5,6 +5,7 @@
  * can do. Preflight (with a topology) says what they cost.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "inv.h"
@@ -60,16 +61,36 @@ static void port_roce_problems(json_t *p)
 }
 
 /* A link trained below the speed or width both of its ends support. */
-static void link_problem(json_t *target, const json_t *l, const char *what)
+static void link_problem(json_t *target, const json_t *l, const char *what,
+			 const char *why)
 {
 	int64_t gen = inv_int(l, "gen", 0), max_gen = inv_int(l, "max_gen", 0);
 	int64_t w = inv_int(l, "width", 0), max_w = inv_int(l, "max_width", 0);
 
 	if (!gen || !w || (gen >= max_gen && w >= max_w))
 		return;
-	inv_problem(target, "%s %s at Gen%lld x%lld, capable of Gen%lld x%lld",
+	inv_problem(target, "%s %s at Gen%lld x%lld, capable of Gen%lld x%lld%s",
 		    what, inv_cstr(l, "address"), (long long)gen, (long long)w,
-		    (long long)max_gen, (long long)max_w);
+		    (long long)max_gen, (long long)max_w, why);
+}
+
+/* The NIC's own link, and what the slot above it can do. */
+static void function_problem(json_t *target, const json_t *pci)
+{
+	const json_t *slot = json_array_get(json_object_get(pci, "upstream"),
+					    0);
+	int64_t gen = inv_int(slot, "max_gen", 0);
+	int64_t w = inv_int(slot, "max_width", 0);
+	char what[128];
+
+	if (!gen || !w || (gen >= inv_int(pci, "max_gen", 0) &&
+			   w >= inv_int(pci, "max_width", 0))) {
+		link_problem(target, pci, "PCIe", "");
+		return;
+	}
+	snprintf(what, sizeof(what), " (slot %s: Gen%lld x%lld at most)",
+		 inv_cstr(slot, "address"), (long long)gen, (long long)w);
+	link_problem(target, pci, "PCIe", what);
 }
 
 static void pci_problems(json_t *target, const json_t *pci)
@@ -79,10 +100,10 @@ static void pci_problems(json_t *target, const json_t *pci)
 
 	if (!json_is_object(pci))
 		return;
-	link_problem(target, pci, "PCIe");
+	function_problem(target, pci);
 	json_array_foreach(json_object_get(pci, "upstream"), i, b)
 		if (str_is(b, "role", "switch_upstream"))
-			link_problem(target, b, "PCIe switch uplink");
+			link_problem(target, b, "PCIe switch uplink", "");
 }
 
 static void device_problems(json_t *d)
