@@ -48,6 +48,15 @@ long long lr_counters_get(const json_t *delta, const char *group,
 			  const char *name);
 
 /*
+ * Around a test: lr_counters_begin() snapshots each of n devices (RDMA
+ * devices or netdevs; one that cannot be read is left out, logged at debug
+ * level) as {DEV: snapshot}; lr_counters_end() snapshots them again, frees
+ * begin and returns {DEV: delta} (an empty object when nothing was read).
+ */
+json_t *lr_counters_begin(const char *const *devs, size_t n);
+json_t *lr_counters_end(json_t *begin);
+
+/*
  * The driver's ethtool statistics of a netdev in this network namespace,
  * as {name: value}. -EOPNOTSUPP when the driver has none.
  */
@@ -59,5 +68,7 @@ int lr_ethtool_stats(const char *ifname, json_t **out);
  * Returns 0 or -ENODEV.
  */
 int lr_netdev_for_addr(const struct sockaddr *sa, char *name, size_t len);
+/* The same for a connected or bound socket's local address. */
+int lr_netdev_for_socket(int fd, char *name, size_t len);
 
 #endif

@@ -40,3 +40,13 @@ int lr_netdev_for_addr(const struct sockaddr *sa, char *name, size_t len)
 	freeifaddrs(list);
 	return ret;
 }
+
+int lr_netdev_for_socket(int fd, char *name, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl))
+		return -errno;
+	return lr_netdev_for_addr((struct sockaddr *)&ss, name, len);
+}

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -133,4 +134,36 @@ Test(counters, ethtool_of_live_interfaces)
 	cr_assert_eq(lr_ethtool_stats("lo", &s), -EOPNOTSUPP);
 	cr_assert_eq(lr_ethtool_stats("nosuchif0", &s), -ENODEV);
 	cr_assert_null(s);
+}
+
+Test(counters, begin_end_around_a_test)
+{
+	const char *devs[] = { "mlx5_0", "ens2np0", "mlx5_9" };
+	json_t *begin, *end;
+
+	use_fixture("roce-symerr/t0");
+	begin = lr_counters_begin(devs, 3);
+	cr_assert_eq(json_object_size(begin), 2, "mlx5_9 is left out");
+	use_fixture("roce-symerr/t1");
+	end = lr_counters_end(begin);
+	cr_assert_eq(json_object_size(end), 2);
+	cr_assert_eq(lr_counters_get(json_object_get(end, "mlx5_0"),
+				     "mlx5_0/1/counters", "symbol_error"), 37);
+	cr_assert_eq(json_object_size(json_object_get(json_object_get(
+		json_object_get(end, "ens2np0"), "groups"),
+		"ens2np0/statistics")), 0);
+	json_decref(end);
+}
+
+Test(counters, netdev_of_a_socket)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char name[32] = "";
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	cr_assert_eq(lr_netdev_for_socket(fd, name, sizeof(name)), 0);
+	cr_assert_str_eq(name, "lo");
+	close(fd);
 }
