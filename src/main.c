@@ -12,6 +12,7 @@ static const struct lr_cmd commands[] = {
 	{ "pair", cmd_pair, "measure one NIC pair against a 'serve' peer" },
 	{ "devices", cmd_devices, "list RDMA ports, interfaces and PCIe links" },
 	{ "preflight", cmd_preflight, "check this host against a topology" },
+	{ "model", cmd_model, "what a topology should deliver, and why" },
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/* Diagnostics: every problem of a topology file, each with its position. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "linerate/topology.h"
+#include "linerate/util.h"
+
+void lr_diag_add(struct lr_diags *d, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int n;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 8;
+		struct lr_diag *v = realloc(d->v, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		d->v = v;
+		d->cap = cap;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	d->v[d->n++] = (struct lr_diag){ .line = line, .col = col, .msg = msg };
+}
+
+void lr_diags_print(const struct lr_diags *d, size_t max)
+{
+	const char *file = d->file ? d->file : "topology";
+
+	for (size_t i = 0; i < d->n && i < max; i++) {
+		const struct lr_diag *g = &d->v[i];
+
+		if (g->line)
+			fprintf(stderr, "%s:%d:%d: %s\n", file, g->line,
+				g->col, g->msg);
+		else
+			fprintf(stderr, "%s: %s\n", file, g->msg);
+	}
+	if (d->n > max)
+		fprintf(stderr, "%s: %zu more problems not shown\n", file,
+			d->n - max);
+}
+
+void lr_diags_free(struct lr_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].msg);
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Max-min fair share by progressive filling. All unfrozen flows grow at
+ * the same rate; the first resource to saturate freezes the flows through
+ * it at that level (their limited_by), its capacity is charged to every
+ * other resource on their paths, and filling goes on with the rest.
+ *
+ * A resource saturates at level (cap - used) / unfrozen. Freezing flows
+ * only raises the level of the other resources, so a min-heap with lazy
+ * re-insertion finds the next one: O((R + P) log R) for R resources and P
+ * path entries, about 0.2 s for Colossus-wide bisection.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "linerate/model.h"
+
+struct heap_item {
+	double level;
+	uint32_t res;
+};
+
+struct heap {
+	struct heap_item *v;
+	size_t n, cap;
+};
+
+static int heap_push(struct heap *h, double level, uint32_t res)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 1024;
+		struct heap_item *v = realloc(h->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		h->v = v;
+		h->cap = cap;
+	}
+	i = h->n++;
+	while (i && h->v[(i - 1) / 2].level > level) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = (struct heap_item){ level, res };
+	return 0;
+}
+
+static struct heap_item heap_pop(struct heap *h)
+{
+	struct heap_item top = h->v[0], last = h->v[--h->n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1].level < h->v[c].level)
+			c++;
+		if (h->v[c].level >= last.level)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = last;
+	return top;
+}
+
+/* Flows of each resource, as offsets into one array (CSR). */
+static uint32_t *res_flows(const struct lr_graph *g, size_t *off)
+{
+	uint32_t *v = malloc((g->n_path + 1) * sizeof(*v));
+	size_t *fill = calloc(g->n_res + 1, sizeof(*fill));
+
+	if (!v || !fill) {
+		free(v);
+		free(fill);
+		return NULL;
+	}
+	off[0] = 0;
+	for (size_t r = 0; r < g->n_res; r++)
+		off[r + 1] = off[r] + g->res[r].n_flows;
+	for (size_t f = 0; f < g->n_flows; f++) {
+		const struct lr_flow *fl = &g->flows[f];
+
+		for (uint32_t i = 0; i < fl->path_len; i++) {
+			uint32_t r = g->path[fl->path_off + i];
+
+			v[off[r] + fill[r]++] = (uint32_t)f;
+		}
+	}
+	free(fill);
+	return v;
+}
+
+static double level_of(const struct lr_res *r)
+{
+	double left = r->cap - r->used;
+
+	return (left > 0 ? left : 0) / r->unfrozen;
+}
+
+static int freeze(struct lr_graph *g, struct heap *h, uint32_t f, double lv,
+		  uint32_t by)
+{
+	struct lr_flow *fl = &g->flows[f];
+
+	fl->rate = lv;
+	fl->limited_by = by;
+	for (uint32_t i = 0; i < fl->path_len; i++) {
+		struct lr_res *r = &g->res[g->path[fl->path_off + i]];
+
+		r->used += lv;
+		r->unfrozen--;
+		if (r->unfrozen && !r->saturated &&
+		    heap_push(h, level_of(r), g->path[fl->path_off + i]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int saturate(struct lr_graph *g, struct heap *h, uint32_t r,
+		    const uint32_t *flows, const size_t *off, uint8_t *frozen)
+{
+	double lv = level_of(&g->res[r]);
+	int ret = 0;
+
+	g->res[r].saturated = 1;
+	g->res[r].share = lv;
+	for (size_t i = off[r]; !ret && i < off[r + 1]; i++) {
+		uint32_t f = flows[i];
+
+		if (frozen[f])
+			continue;
+		frozen[f] = 1;
+		ret = freeze(g, h, f, lv, r);
+	}
+	return ret;
+}
+
+static int fill(struct lr_graph *g, struct heap *h, const uint32_t *flows,
+		const size_t *off, uint8_t *frozen)
+{
+	int ret = 0;
+
+	for (uint32_t r = 0; !ret && r < g->n_res; r++) {
+		struct lr_res *x = &g->res[r];
+
+		x->used = 0;
+		x->saturated = 0;
+		x->unfrozen = x->n_flows;
+		if (x->n_flows)
+			ret = heap_push(h, level_of(x), r);
+	}
+	while (!ret && h->n) {
+		struct heap_item it = heap_pop(h);
+		struct lr_res *x = &g->res[it.res];
+		double now;
+
+		if (x->saturated || !x->unfrozen)
+			continue;
+		now = level_of(x);
+		if (now > it.level * (1 + 1e-12) + 1e-12) {
+			ret = heap_push(h, now, it.res);	/* stale */
+			continue;
+		}
+		ret = saturate(g, h, it.res, flows, off, frozen);
+	}
+	return ret;
+}
+
+int lr_fairshare(struct lr_graph *g)
+{
+	struct heap h = { 0 };
+	size_t *off = malloc((g->n_res + 1) * sizeof(*off));
+	uint32_t *flows = off ? res_flows(g, off) : NULL;
+	uint8_t *frozen = calloc(g->n_flows + 1, 1);
+	int ret = -ENOMEM;
+
+	if (off && flows && frozen)
+		ret = fill(g, &h, flows, off, frozen);
+	for (size_t f = 0; !ret && f < g->n_flows; f++)
+		g->flows[f].ecmp_slowest = g->flows[f].rate;
+	free(h.v);
+	free(frozen);
+	free(flows);
+	free(off);
+	return ret;
+}
