@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/* Error counters that rose while preflight watched the port. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pf.h"
+#include "linerate/util.h"
+
+/* Counter names that count errors, as the kernel and mlx5 name them. */
+static const char *const error_counters[] = {
+	"symbol_error", "link_downed", "link_error_recovery",
+	"port_rcv_errors", "port_xmit_discards", "local_link_integrity_errors",
+	"excessive_buffer_overrun_errors", "port_rcv_remote_physical_errors",
+	"out_of_sequence", "packet_seq_err", "local_ack_timeout_err",
+	"implied_nak_seq_err", "rnr_nak_retry_err", "out_of_buffer",
+	"rx_crc_errors", "rx_errors", "tx_errors", "rx_missed_errors",
+	"rx_fifo_errors", "rx_frame_errors", "tx_carrier_errors",
+};
+
+static bool is_error(const char *group, const char *name)
+{
+	size_t n = strlen(group);
+
+	for (size_t i = 0; i < LR_ARRAY_SIZE(error_counters); i++)
+		if (!strcmp(name, error_counters[i]))
+			return true;
+	/* driver statistics: whatever the driver calls an error or discard */
+	return n > 8 && !strcmp(group + n - 8, "/ethtool") &&
+	       (strstr(name, "err") || strstr(name, "discard"));
+}
+
+static void append(char *buf, size_t len, const char *name, json_int_t v)
+{
+	size_t used = strlen(buf);
+
+	if (used + 2 < len)
+		snprintf(buf + used, len - used, "%s%s +%lld", used ? ", " : "",
+			 name, (long long)v);
+}
+
+static void list_rising(const json_t *delta, char *buf, size_t len)
+{
+	const char *group, *name;
+	json_t *g, *v;
+
+	buf[0] = '\0';
+	json_object_foreach(json_object_get(delta, "groups"), group, g)
+		json_object_foreach(g, name, v)
+			if (json_integer_value(v) > 0 && is_error(group, name))
+				append(buf, len, name, json_integer_value(v));
+}
+
+void pf_check_counters(struct pf_nic *n, const json_t *counters)
+{
+	const char *dev = pf_str(n->dev ? n->dev : n->netdev, "name");
+	const json_t *delta = dev ? json_object_get(counters, dev) : NULL;
+	char found[320], why[128];
+
+	if (!delta)
+		return;
+	list_rising(delta, found, sizeof(found));
+	if (!found[0])
+		return;
+	snprintf(found + strlen(found), sizeof(found) - strlen(found),
+		 " in %.1f s", pf_num(delta, "seconds", 0));
+	snprintf(why, sizeof(why), "retransmissions and retraining cost "
+		 "goodput below the %.2f Gb/s ceiling", n->expected);
+	pf_finding(n, "counters", "error counters", "no increase", found,
+		   NULL, why);
+}

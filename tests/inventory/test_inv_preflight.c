@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/* Preflight: each fixture host against its topology, exact findings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "fixture.h"
+#include "linerate/counters.h"
+#include "linerate/inventory.h"
+#include "linerate/preflight.h"
+
+static struct lr_topo *topo;
+static json_t *doc;
+
+static void fini(void)
+{
+	json_decref(doc);
+	doc = NULL;
+	if (topo)
+		lr_topo_free(topo);
+	topo = NULL;
+}
+
+TestSuite(preflight, .fini = fini);
+
+static void load(const char *name)
+{
+	struct lr_diags d = { 0 };
+	char path[4096];
+	const char *src = getenv("LINERATE_SOURCE_ROOT");
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/topo/%s",
+		 src ? src : ".", name);
+	d.file = path;
+	if (lr_topo_load(path, &d, &topo))
+		lr_diags_print(&d, 20);
+	lr_diags_free(&d);
+	cr_assert_not_null(topo, "%s does not load", path);
+}
+
+/* Run preflight of fixture host against server; counters may be NULL. */
+static json_t *check(const char *fixture, const char *topology,
+		     const char *server, const json_t *counters)
+{
+	json_t *inv;
+	long s;
+
+	load(topology);
+	s = lr_topo_find_server(topo, server);
+	cr_assert_geq(s, 0, "no server %s", server);
+	use_fixture(fixture);
+	cr_assert_eq(lr_inventory_collect(&inv), 0);
+	cr_assert_eq(lr_preflight_check(topo, (size_t)s, inv, counters, &doc),
+		     0);
+	json_decref(inv);
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
+			 LR_PREFLIGHT_SCHEMA);
+	return doc;
+}
+
+static const json_t *finding(size_t i)
+{
+	return json_array_get(json_object_get(doc, "findings"), i);
+}
+
+static const char *message(size_t i)
+{
+	return json_string_value(json_object_get(finding(i), "message"));
+}
+
+static void assert_one(const char *msg)
+{
+	cr_assert_eq(lr_preflight_count(doc), 1, "%zu findings, first: %s",
+		     lr_preflight_count(doc), message(0));
+	cr_assert_str_eq(message(0), msg);
+}
+
+static double num(const json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+Test(preflight, healthy_roce_is_clean)
+{
+	check("roce-cx7", "roce-cx7.yaml", "node1", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 0, "%s", message(0));
+	cr_assert_eq(json_array_size(json_object_get(doc, "nics")), 2);
+	cr_assert_float_eq(num(json_array_get(json_object_get(doc, "nics"), 0),
+			       "expected_gbps"), 392.14, 1e-9);
+}
+
+Test(preflight, healthy_ndr_is_clean)
+{
+	check("ib-ndr", "ib-ndr.yaml", "dgx02", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 0, "%s", message(0));
+	cr_assert_float_eq(num(json_array_get(json_object_get(doc, "nics"), 1),
+			       "expected_gbps"), 397.47, 1e-9);
+}
+
+Test(preflight, port_at_200g)
+{
+	check("roce-200g", "roce-cx7.yaml", "node1", NULL);
+	assert_one("mlx5_0 link 200 Gb/s (4X HDR), expected 400 Gb/s: "
+		   "ceiling ~196.07 Gb/s instead of 392.14 Gb/s");
+	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
+		"check")), "rate");
+	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
+		"expected")), "400 Gb/s");
+	cr_assert_float_eq(num(finding(0), "ceiling_gbps"), 196.07, 1e-9);
+	cr_assert_float_eq(num(finding(0), "expected_gbps"), 392.14, 1e-9);
+}
+
+Test(preflight, width_2x)
+{
+	check("roce-2x", "roce-cx7.yaml", "node2", NULL);
+	assert_one("mlx5_1 link 200 Gb/s (2X NDR), expected 400 Gb/s: "
+		   "ceiling ~196.07 Gb/s instead of 392.14 Gb/s");
+}
+
+Test(preflight, gen4_slot)
+{
+	check("roce-gen4", "roce-cx7.yaml", "node1", NULL);
+	assert_one("mlx5_0 PCIe Gen4 x16, expected Gen5 x16: "
+		   "ceiling ~218.93 Gb/s instead of 392.14 Gb/s");
+	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
+		"limited_by")), "PCIe Gen4 x16, max payload 256 B");
+}
+
+Test(preflight, far_numa)
+{
+	check("roce-far-numa", "roce-cx7.yaml", "node1", NULL);
+	assert_one("mlx5_1 NUMA node 0, expected 1: "
+		   "ceiling ~300.00 Gb/s instead of 392.14 Gb/s");
+}
+
+Test(preflight, mtu_1500)
+{
+	check("roce-mtu1500", "roce-cx7.yaml", "node1", NULL);
+	assert_one("mlx5_0 netdev MTU 1500, expected 9000: "
+		   "ceiling ~370.34 Gb/s instead of 392.14 Gb/s");
+}
+
+Test(preflight, port_down)
+{
+	check("roce-down", "roce-cx7.yaml", "node1", NULL);
+	assert_one("mlx5_1 port DOWN (Polling), expected ACTIVE (LinkUp): "
+		   "no traffic (0 Gb/s instead of 392.14 Gb/s)");
+}
+
+Test(preflight, vanished_device)
+{
+	check("roce-partial", "roce-cx7.yaml", "node1", NULL);
+	assert_one("mlx5_1 device disappeared while it was read, expected "
+		   "present: no traffic (0 Gb/s instead of 392.14 Gb/s)");
+}
+
+Test(preflight, wrong_fabric)
+{
+	check("ib-ndr", "roce-cx7.yaml", "node1", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 6);
+	cr_assert_str_eq(message(0), "mlx5_0 link layer InfiniBand, expected "
+			 "Ethernet: no traffic (0 Gb/s instead of 392.14 Gb/s)");
+	cr_assert_str_eq(message(1), "mlx5_0 netdev MTU 4092, expected 9000: "
+			 "ceiling ~384.60 Gb/s instead of 392.14 Gb/s");
+	cr_assert_str_eq(message(2), "mlx5_0 GID table has no RoCE v2 IPv4 "
+			 "GID, expected one: no traffic (0 Gb/s instead of "
+			 "392.14 Gb/s)");
+}
+
+Test(preflight, rising_symbol_errors)
+{
+	const char *devs[] = { "mlx5_0", "mlx5_1" };
+	json_t *begin, *counters;
+
+	use_fixture("roce-symerr/t0");
+	begin = lr_counters_begin(devs, 2);
+	use_fixture("roce-symerr/t1");
+	counters = lr_counters_end(begin);
+	json_object_set_new(json_object_get(counters, "mlx5_0"), "seconds",
+			    json_real(1.0));
+	check("roce-symerr/t1", "roce-cx7.yaml", "node1", counters);
+	json_decref(counters);
+	assert_one("mlx5_0 error counters link_error_recovery +2, "
+		   "port_rcv_errors +37, symbol_error +37 in 1.0 s, expected "
+		   "no increase: retransmissions and retraining cost goodput "
+		   "below the 392.14 Gb/s ceiling");
+	cr_assert(json_is_null(json_object_get(finding(0), "ceiling_gbps")));
+}
+
+Test(preflight, devices_to_watch)
+{
+	char **devs;
+
+	load("roce-cx7.yaml");
+	devs = lr_preflight_devices(topo, 0);
+	cr_assert_str_eq(devs[0], "mlx5_0");
+	cr_assert_str_eq(devs[1], "mlx5_1");
+	cr_assert_null(devs[2]);
+	free(devs);
+}
