@@ -9,8 +9,10 @@
  * gap; adaptive routing spreads evenly and loses nothing.
  *
  * The slowest flow has a QP on the most loaded link. Its expected load
- * E[max K] = sum_k>=1 (1 - F(k-1)^m), with F the binomial CDF (treating the
- * links as independent), gives a lower estimate of the slowest flow:
+ * E[max K] = sum_k>=1 P(max K >= k), with P(max K >= k) = 1 while
+ * (k - 1) m < n (pigeonhole) and 1 - F(k-1)^m after it (F the binomial CDF,
+ * links treated as independent: a slight underestimate of the maximum as
+ * link loads are negatively associated), gives the slowest flow:
  * qps x min(d, c / E[max K]).
  */
 #include <errno.h>
@@ -56,6 +58,8 @@ double lr_ecmp_expected_max_load(unsigned m, unsigned n)
 
 		cdf += binom_pmf(n, k - 1, p);
 		term = 1.0 - pow(cdf < 1.0 ? cdf : 1.0, m);
+		if ((unsigned long)(k - 1) * m < n)
+			term = 1.0;	/* pigeonhole: some link has k */
 		sum += term;
 		if (term < 1e-9)
 			break;

@@ -52,8 +52,15 @@ static int add_server(struct yctx *c, yaml_node_t *at, char *name, long tmpl)
 {
 	struct lr_topo *t = c->t;
 	struct lr_server *s;
-	long prev;
+	long prev = lr_map_get(t->server_map, name);
 
+	if (prev >= 0) {	/* inconsistent, but the rest can be checked */
+		lr_diag_add(c->d, y_line(at), y_col(at), "duplicate server "
+			    "'%s' (first defined at %d:%d)", name,
+			    t->servers[prev].line, t->servers[prev].col);
+		free(name);
+		return 0;
+	}
 	if (t->n_servers == c->cap_servers) {
 		size_t cap = c->cap_servers ? c->cap_servers * 2 : 64;
 
@@ -66,14 +73,9 @@ static int add_server(struct yctx *c, yaml_node_t *at, char *name, long tmpl)
 	s = &t->servers[t->n_servers];
 	*s = (struct lr_server){ .name = name, .tmpl = (uint32_t)tmpl,
 				 .line = y_line(at), .col = y_col(at) };
-	prev = lr_map_put(t->server_map, name, (long)t->n_servers);
-	if (prev == -2)
+	if (lr_map_put(t->server_map, name, (long)t->n_servers) == -2)
 		return -ENOMEM;
 	t->n_servers++;
-	if (prev >= 0)
-		return y_err(c, at, "duplicate server '%s' (first defined at "
-			     "%d:%d)", name, t->servers[prev].line,
-			     t->servers[prev].col);
 	return 0;
 }
 
@@ -106,8 +108,6 @@ static int parse_server(struct yctx *c, yaml_node_t *n, void *o)
 	for (size_t i = 0; !ret && i < names.n; i++) {
 		ret = add_server(c, sp.hosts, names.v[i], sp.tmpl);
 		names.v[i] = NULL;
-		if (ret == -EINVAL)	/* a duplicate: keep on listing */
-			ret = 0;
 	}
 	for (size_t i = 0; i < names.n; i++)
 		free(names.v[i]);

@@ -277,13 +277,16 @@ static int parse_document(struct yctx *c)
 	ret = parse_sections(c, sec);
 	if (ret)
 		return ret;
-	if (!c->bad)
-		ret = topo_wire(c);
+	if (c->bad)	/* the structure is incomplete: stop here */
+		return -EINVAL;
+	ret = topo_wire(c);
 	if (!ret && !c->bad)
 		ret = topo_groups(c);
-	if (!ret && !c->bad)
-		ret = topo_check(c);
-	return ret ? ret : c->bad ? -EINVAL : 0;
+	if (!ret)
+		ret = topo_check(c);	/* safe after any wiring problem */
+	if (ret)
+		return ret;
+	return c->bad || c->d->n ? -EINVAL : 0;	/* any problem rejects */
 }
 
 static void syntax_error(struct lr_diags *d, const yaml_parser_t *p)

@@ -174,8 +174,15 @@ static int add_switch(struct yctx *c, const struct sw_spec *w, char *name,
 	struct lr_topo *t = c->t;
 	struct lr_switch *s;
 	struct sw_wiring *wr;
-	long prev;
+	long prev = lr_map_get(t->switch_map, name);
 
+	if (prev >= 0) {	/* inconsistent, but the rest can be checked */
+		lr_diag_add(c->d, y_line(w->name), y_col(w->name), "duplicate "
+			    "switch '%s' (first defined at %d:%d)", name,
+			    t->switches[prev].line, t->switches[prev].col);
+		free(name);
+		return 0;
+	}
 	if (t->n_switches == c->cap_switches && grow_switches(c))
 		return -ENOMEM;
 	s = &t->switches[t->n_switches];
@@ -196,12 +203,8 @@ static int add_switch(struct yctx *c, const struct sw_spec *w, char *name,
 		wr->srv_line = y_line(w->servers);
 		wr->srv_col = y_col(w->servers);
 	}
-	prev = lr_map_put(t->switch_map, name, (long)t->n_switches - 1);
-	if (prev >= 0)
-		return y_err(c, w->name, "duplicate switch '%s' (first defined "
-			     "at %d:%d)", name, t->switches[prev].line,
-			     t->switches[prev].col);
-	return prev == -2 ? -ENOMEM : 0;
+	return lr_map_put(t->switch_map, name, (long)t->n_switches - 1) == -2 ?
+	       -ENOMEM : 0;
 }
 
 static long rail_of(const struct sw_spec *w, size_t i)
@@ -227,8 +230,6 @@ static int parse_switch(struct yctx *c, yaml_node_t *n, void *o)
 	for (size_t i = 0; !ret && i < names.n; i++) {
 		ret = add_switch(c, &w, names.v[i], rail_of(&w, i));
 		names.v[i] = NULL;
-		if (ret == -EINVAL)
-			ret = 0;
 	}
 	lr_names_free(&names);
 	return ret;

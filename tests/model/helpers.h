@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the model tests: topologies from strings. */
+#ifndef LR_TEST_MODEL_HELPERS_H
+#define LR_TEST_MODEL_HELPERS_H
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "linerate/model.h"
+#include "linerate/topology.h"
+
+#define GBPS_EPS 0.005
+
+static inline struct lr_topo *load_ok(const char *text)
+{
+	struct lr_diags d = { 0 };
+	struct lr_topo *t = NULL;
+	int ret = lr_topo_load_string("t.yaml", text, strlen(text), &d, &t);
+
+	if (ret)
+		lr_diags_print(&d, 50);
+	cr_assert_eq(ret, 0, "topology should load");
+	lr_diags_free(&d);
+	return t;
+}
+
+/* Load a bad topology; the diagnostics stay in *d. */
+static inline int load_bad(const char *text, struct lr_diags *d)
+{
+	struct lr_topo *t = NULL;
+	int ret = lr_topo_load_string("t.yaml", text, strlen(text), d, &t);
+
+	cr_assert_neq(ret, 0, "topology should be rejected");
+	cr_assert_null(t);
+	return ret;
+}
+
+/* Is there a diagnostic at line:col whose message contains what? */
+static inline bool has_diag(const struct lr_diags *d, int line, int col,
+			    const char *what)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].line == line && d->v[i].col == col &&
+		    strstr(d->v[i].msg, what))
+			return true;
+	return false;
+}
+
+static inline void expect_diag(const struct lr_diags *d, int line, int col,
+			       const char *what)
+{
+	if (has_diag(d, line, col, what))
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "  got %d:%d: %s\n", d->v[i].line, d->v[i].col,
+			    d->v[i].msg);
+	cr_assert_fail("no diagnostic '%s' at %d:%d", what, line, col);
+}
+
+static inline void solve(const struct lr_topo *t, enum lr_pattern p,
+			 struct lr_graph *g, struct lr_pattern_result *r)
+{
+	lr_graph_init(g, t, LR_OP_WRITE);
+	cr_assert_eq(lr_pattern_run(g, p, r), 0);
+}
+
+#define assert_gbps(x, want) \
+	cr_assert(fabs((x) - (want)) < GBPS_EPS, "%s = %.4f, expected %.4f", \
+		  #x, (double)(x), (double)(want))
+
+#endif
