@@ -106,6 +106,11 @@ struct lr_endpoint {
 
 /* verbs.c */
 unsigned lr_verbs_nqp_total(const struct lr_endpoint *ep);
+/* Receives each QP keeps posted: SEND and WRITE_IMM targets, and a few for
+ * the end-of-data message of one-sided operations in bytes mode. */
+uint32_t lr_verbs_rx_count(const struct lr_endpoint *ep);
+/* Fit the queue depths to what the device allows. */
+void lr_verbs_fit_depths(struct lr_endpoint *ep);
 
 /* verbs_dev.c */
 /* Open the device named by spec (NULL: first with an active port). */

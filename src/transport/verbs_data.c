@@ -8,7 +8,13 @@
  * batches and counts the bytes of every work request a signaled completion
  * covers. The SEND (or WRITE with immediate) sink counts received bytes and
  * replenishes its receives. The passive side of WRITE and READ has nothing
- * to do but wait.
+ * to do but wait; in bytes mode the active side ends with an empty SEND on
+ * every QP so that the passive side knows when the data is complete.
+ *
+ * The direction's sender (the end that counts) is the data source for
+ * WRITE and SEND and the end that issues the READs for READ: payload of a
+ * READ test flows toward the direction's sender, as with ib_read_bw, whose
+ * client reads.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +28,7 @@
 #define POLL_BATCH 32
 #define RECV_CHUNK 32
 #define DRAIN_NS (500ull * 1000 * 1000)
+#define FIN_ID UINT64_MAX
 
 static inline bool stopped(const struct lr_worker_ctl *ctl)
 {
@@ -84,6 +91,7 @@ struct vrun {
 	uint64_t posted;	/* bytes posted */
 	uint64_t inflight;	/* signaled-or-covered WRs not yet complete */
 	uint64_t last_ns;	/* last completion (or start) */
+	unsigned fins;		/* end-of-data SENDs not yet complete */
 	const char *opname;
 };
 
@@ -200,7 +208,13 @@ static int reap(struct vrun *r, int *got)
 		uint32_t cnt = (uint32_t)wc[i].wr_id;
 
 		if (wc[i].status != IBV_WC_SUCCESS)
-			return lr_vdata_wc_fail(r->ctl, &wc[i], r->opname);
+			return lr_vdata_wc_fail(r->ctl, &wc[i],
+						wc[i].wr_id == FIN_ID ?
+						"end-of-data send" : r->opname);
+		if (wc[i].wr_id == FIN_ID) {
+			r->fins--;
+			continue;
+		}
 		r->d->qps[qi].outstanding -= cnt;
 		r->inflight -= cnt;
 		nmsg += cnt;
@@ -242,6 +256,41 @@ static void drain(struct vrun *r)
 			return;
 }
 
+/* Bytes mode, one-sided: tell the passive end that the data is complete. */
+static int send_fins(struct vrun *r)
+{
+	struct ibv_send_wr wr = { .wr_id = FIN_ID, .opcode = IBV_WR_SEND,
+				  .send_flags = IBV_SEND_SIGNALED }, *bad;
+	int ret, got;
+
+	if (r->ep->o.op == LR_VOP_SEND || r->ep->o.write_imm)
+		return 0;
+	for (unsigned qi = 0; qi < r->d->nqp; qi++) {
+		ret = ibv_post_send(r->d->qps[qi].qp, &wr, &bad);
+		if (ret) {
+			lr_worker_fail(r->ctl, -ret, "verbs: post end-of-data "
+				       "send on QP 0x%x: %s",
+				       r->d->qps[qi].qp->qp_num, strerror(ret));
+			return -ret;
+		}
+		r->fins++;
+	}
+	r->last_ns = lr_now_ns();
+	while (r->fins) {
+		ret = reap(r, &got);
+		if (!ret && !got && r->fins && lr_now_ns() - r->last_ns >
+		    (uint64_t)r->ep->timeout_ms * 1000000u) {
+			lr_worker_fail(r->ctl, -ETIMEDOUT, "verbs: end-of-data "
+				       "send not acknowledged in %d ms",
+				       r->ep->timeout_ms);
+			ret = -ETIMEDOUT;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int run_active(struct lr_endpoint *ep, struct lr_vdir *d,
 		      struct lr_worker_ctl *ctl)
 {
@@ -260,7 +309,7 @@ static int run_active(struct lr_endpoint *ep, struct lr_vdir *d,
 		if (ret)
 			return ret;
 		if (!budget(&r) && !r.inflight)
-			return 0;
+			return send_fins(&r);
 		if (got || ++idle < 4096)
 			continue;
 		idle = 0;
@@ -315,8 +364,35 @@ static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 	return 0;
 }
 
-static int run_passive(struct lr_worker_ctl *ctl)
+/* Bytes mode: wait for the end-of-data SEND of every QP. */
+static int wait_fins(struct lr_vdir *d, struct lr_worker_ctl *ctl)
 {
+	struct ibv_wc wc[POLL_BATCH];
+	unsigned left = d->nqp;
+
+	while (left && !stopped(ctl)) {
+		int n = ibv_poll_cq(d->cq, POLL_BATCH, wc);
+
+		if (n < 0) {
+			lr_worker_fail(ctl, -EIO, "verbs: poll CQ failed");
+			return -EIO;
+		}
+		for (int i = 0; i < n; i++) {
+			if (wc[i].status != IBV_WC_SUCCESS)
+				return lr_vdata_wc_fail(ctl, &wc[i],
+							"end-of-data receive");
+			left--;
+		}
+		if (!n)
+			lr_sleep_ns(20000);
+	}
+	return 0;
+}
+
+static int run_passive(struct lr_vdir *d, struct lr_worker_ctl *ctl)
+{
+	if (ctl->byte_limit)
+		return wait_fins(d, ctl);
 	while (!stopped(ctl))
 		lr_sleep_ns(1000000);
 	return 0;
@@ -325,11 +401,9 @@ static int run_passive(struct lr_worker_ctl *ctl)
 int lr_vdata_run(struct lr_endpoint *ep, struct lr_vdir *d,
 		 struct lr_worker_ctl *ctl)
 {
-	bool initiator = ep->o.op == LR_VOP_READ ? !d->sends : d->sends;
-
-	if (initiator)
+	if (d->sends)
 		return run_active(ep, d, ctl);
 	if (ep->o.op == LR_VOP_SEND || ep->o.write_imm)
 		return run_sink(ep, d, ctl);
-	return run_passive(ctl);
+	return run_passive(d, ctl);
 }

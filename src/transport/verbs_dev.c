@@ -416,11 +416,16 @@ int lr_vdev_check_port(const struct lr_vdev *dev, uint32_t mtu)
 
 json_t *lr_vdev_describe(const struct lr_vdev *dev)
 {
-	char gid[INET6_ADDRSTRLEN];
+	char gid[INET6_ADDRSTRLEN], addr[INET6_ADDRSTRLEN];
 
 	inet_ntop(AF_INET6, dev->gid.raw, gid, sizeof(gid));
-	return json_pack("{s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:s, s:i}",
-			 "device", dev->name, "port", dev->port,
+	if (gid_is_v4(&dev->gid))
+		inet_ntop(AF_INET, &dev->gid.raw[12], addr, sizeof(addr));
+	else
+		snprintf(addr, sizeof(addr), "%s", gid);
+	return json_pack("{s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:s, s:i}",
+			 "device", dev->name, "address", addr,
+			 "port", dev->port,
 			 "link_layer", dev->roce ? "Ethernet" : "InfiniBand",
 			 "lid", dev->pattr.lid, "gid", gid,
 			 "gid_index", dev->gid_index, "gid_type", dev->gid_type,

@@ -196,8 +196,8 @@ static int connect_qp(struct lr_endpoint *ep, struct lr_vqp *q, unsigned k,
 		lr_err("verbs: bad peer QP entry");
 		return -EPROTO;
 	}
-	if (ep->o.op == LR_VOP_SEND || ep->o.write_imm) {
-		ret = lr_vdata_post_recvs(ep, q, k, ep->o.rx_depth);
+	if (lr_verbs_rx_count(ep)) {
+		ret = lr_vdata_post_recvs(ep, q, k, lr_verbs_rx_count(ep));
 		if (ret)
 			return ret;
 	}

@@ -11,11 +11,6 @@
 #include "linerate/util.h"
 #include "verbs.h"
 
-static bool needs_recvs(const struct lr_endpoint *ep)
-{
-	return ep->o.op == LR_VOP_SEND || ep->o.write_imm;
-}
-
 static int alloc_buffer(struct lr_endpoint *ep)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -35,7 +30,7 @@ static int alloc_buffer(struct lr_endpoint *ep)
 static int create_cq(struct lr_endpoint *ep, struct lr_vdir *d)
 {
 	uint64_t n = (uint64_t)d->nqp * (ep->o.tx_depth +
-		     (needs_recvs(ep) ? ep->o.rx_depth : 0)) + 16;
+		     lr_verbs_rx_count(ep)) + 16;
 
 	if (n > (uint64_t)ep->dev.dattr.max_cqe)
 		n = (uint64_t)ep->dev.dattr.max_cqe;
@@ -58,7 +53,9 @@ static void qp_init_attr(const struct lr_endpoint *ep, struct lr_vdir *d,
 	a->recv_cq = d->cq;
 	a->qp_type = IBV_QPT_RC;
 	a->cap.max_send_wr = ep->o.tx_depth;
-	a->cap.max_recv_wr = needs_recvs(ep) ? ep->o.rx_depth : 1;
+	a->cap.max_recv_wr = lr_verbs_rx_count(ep);
+	if (!a->cap.max_recv_wr)
+		a->cap.max_recv_wr = 1;
 	a->cap.max_send_sge = 1;
 	a->cap.max_recv_sge = 1;
 	a->cap.max_inline_data = ep->o.inline_size;
@@ -73,8 +70,9 @@ int lr_vres_create_qp(struct lr_endpoint *ep, struct lr_vdir *d,
 	qp_init_attr(ep, d, &a);
 	if (q->cm_id) {
 		if (rdma_create_qp(q->cm_id, ep->pd, &a)) {
-			ret = -errno;
-			lr_err("verbs: rdma_create_qp on %s: %m", ep->dev.name);
+			ret = errno ? -errno : -EIO;
+			lr_err("verbs: rdma_create_qp on %s: %s", ep->dev.name,
+			       strerror(-ret));
 			return ret;
 		}
 		q->qp = q->cm_id->qp;

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: MIT
+/*
+ * verbs: connecting the QPs through librdmacm (--cm) instead of exchanging
+ * their parameters over the control channel. The server listens on an
+ * rdma_cm port whose address travels in its local info; the client resolves
+ * a route and connects one cm id per QP; rkey and address travel in the
+ * private data. The device is the one rdma_cm's route goes through.
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linerate/util.h"
+#include "verbs.h"
+
+struct lr_vcm {
+	struct rdma_event_channel *ch;
+	struct rdma_cm_id *listen;
+};
+
+/* Private data of CONNECT_REQUEST and ESTABLISHED, network byte order. */
+struct cm_pdata {
+	uint64_t addr;
+	uint32_t rkey;
+	uint32_t slot;		/* QP index, direction-major */
+	uint32_t rd_atom;
+};
+
+static struct lr_vqp *slot_qp(struct lr_endpoint *ep, uint32_t slot)
+{
+	for (unsigned i = 0; i < ep->nd; i++) {
+		if (slot < ep->d[i].nqp)
+			return &ep->d[i].qps[slot];
+		slot -= ep->d[i].nqp;
+	}
+	return NULL;
+}
+
+static int get_addr(const char *host, uint16_t port,
+		    struct sockaddr_storage *ss)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC }, *ai;
+	int ret = getaddrinfo(host, NULL, &hints, &ai);
+
+	if (ret) {
+		lr_err("verbs: rdma_cm address '%s': %s", host,
+		       gai_strerror(ret));
+		return -EINVAL;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	return 0;
+}
+
+/* rdmacm's -1 + errno, logged once. */
+static int cm_err(const char *what)
+{
+	int ret = errno ? -errno : -EIO;
+
+	lr_err("verbs: %s: %s", what, strerror(-ret));
+	return ret;
+}
+
+/* The next event, which must be of type want (for id, unless NULL). */
+static int get_event(struct lr_endpoint *ep, enum rdma_cm_event_type want,
+		     struct rdma_cm_event **out)
+{
+	struct pollfd p = { .fd = ep->cm->ch->fd, .events = POLLIN };
+	struct rdma_cm_event *ev;
+	int ret = poll(&p, 1, ep->timeout_ms);
+
+	if (ret <= 0) {
+		lr_err("verbs: rdma_cm: no %s within %d ms",
+		       rdma_event_str(want), ep->timeout_ms);
+		return ret < 0 ? -errno : -ETIMEDOUT;
+	}
+	if (rdma_get_cm_event(ep->cm->ch, &ev))
+		return cm_err("rdma_get_cm_event");
+	if (ev->event != want) {
+		lr_err("verbs: rdma_cm: %s (status %d) where %s was expected",
+		       rdma_event_str(ev->event), ev->status,
+		       rdma_event_str(want));
+		ret = ev->status < 0 ? ev->status : -ECONNREFUSED;
+		rdma_ack_cm_event(ev);
+		return ret;
+	}
+	*out = ev;
+	return 0;
+}
+
+static int wait_simple(struct lr_endpoint *ep, enum rdma_cm_event_type want)
+{
+	struct rdma_cm_event *ev;
+	int ret = get_event(ep, want, &ev);
+
+	if (!ret)
+		rdma_ack_cm_event(ev);
+	return ret;
+}
+
+static void find_gid(struct lr_vdev *dev, const union ibv_gid *sgid)
+{
+	union ibv_gid g;
+
+	dev->gid_index = 0;
+	dev->gid = *sgid;
+	snprintf(dev->gid_why, sizeof(dev->gid_why), "chosen by rdma_cm");
+	for (int i = 0; i < dev->pattr.gid_tbl_len; i++) {
+		if (ibv_query_gid(dev->ctx, dev->port, i, &g) ||
+		    memcmp(&g, sgid, sizeof(g)))
+			continue;
+		lr_vdev_pick_gid(dev, i, NULL, NULL);
+		snprintf(dev->gid_why, sizeof(dev->gid_why),
+			 "chosen by rdma_cm (route source address)");
+		return;
+	}
+}
+
+/* Take the device rdma_cm resolved for id, then build every resource. */
+static int adopt_device(struct lr_endpoint *ep, struct rdma_cm_id *id)
+{
+	struct lr_vdev *dev = &ep->dev;
+	int ret;
+
+	dev->ctx = id->verbs;
+	dev->borrowed = true;
+	dev->port = id->port_num;
+	snprintf(dev->name, sizeof(dev->name), "%s",
+		 ibv_get_device_name(id->verbs->device));
+	ret = ibv_query_device(dev->ctx, &dev->dattr);
+	if (!ret)
+		ret = ibv_query_port(dev->ctx, dev->port, &dev->pattr);
+	if (ret) {
+		lr_err("verbs: query %s: %s", dev->name, strerror(ret));
+		return -ret;
+	}
+	dev->roce = dev->pattr.link_layer == IBV_LINK_LAYER_ETHERNET;
+	find_gid(dev, &id->route.addr.addr.ibaddr.sgid);
+	ret = lr_vdev_check_port(dev, ep->o.mtu);
+	if (ret)
+		return ret;
+	lr_verbs_fit_depths(ep);
+	return lr_vres_create(ep);
+}
+
+static int post_all_recvs(struct lr_endpoint *ep)
+{
+	uint32_t n = lr_verbs_rx_count(ep);
+
+	for (unsigned i = 0; n && i < ep->nd; i++)
+		for (unsigned k = 0; k < ep->d[i].nqp; k++) {
+			int ret = lr_vdata_post_recvs(ep, &ep->d[i].qps[k], k,
+						      n);
+			if (ret)
+				return ret;
+		}
+	return 0;
+}
+
+static void fill_pdata(const struct lr_endpoint *ep, uint32_t slot,
+		       struct cm_pdata *pd)
+{
+	uint32_t ra = (uint32_t)ep->dev.dattr.max_qp_rd_atom;
+
+	pd->addr = htobe64((uint64_t)(uintptr_t)ep->buf);
+	pd->rkey = htonl(ep->mr->rkey);
+	pd->slot = htonl(slot);
+	pd->rd_atom = htonl(ra > 16 ? 16 : ra);
+}
+
+static int take_pdata(struct lr_endpoint *ep, const void *data, uint8_t len,
+		      uint32_t *slot)
+{
+	struct cm_pdata pd;
+
+	if (!data || len < sizeof(pd)) {
+		lr_err("verbs: rdma_cm peer sent %u bytes of private data",
+		       len);
+		return -EPROTO;
+	}
+	memcpy(&pd, data, sizeof(pd));
+	ep->raddr = be64toh(pd.addr);
+	ep->rkey = ntohl(pd.rkey);
+	ep->peer_rd_atom = ntohl(pd.rd_atom);
+	*slot = ntohl(pd.slot);
+	return 0;
+}
+
+static void conn_param(const struct lr_endpoint *ep, struct cm_pdata *pd,
+		       struct rdma_conn_param *cp)
+{
+	uint32_t ra = (uint32_t)ep->dev.dattr.max_qp_rd_atom;
+	uint32_t ia = (uint32_t)ep->dev.dattr.max_qp_init_rd_atom;
+
+	memset(cp, 0, sizeof(*cp));
+	cp->private_data = pd;
+	cp->private_data_len = sizeof(*pd);
+	cp->responder_resources = (uint8_t)(ra > 16 ? 16 : ra);
+	cp->initiator_depth = (uint8_t)(ia > 16 ? 16 : ia);
+	cp->retry_count = 7;
+	cp->rnr_retry_count = 7;
+}
+
+static void record_mtu(struct lr_endpoint *ep)
+{
+	struct ibv_qp_init_attr ia;
+	struct ibv_qp_attr a;
+
+	if (!ibv_query_qp(ep->d[0].qps[0].qp, &a, IBV_QP_PATH_MTU, &ia))
+		ep->path_mtu = a.path_mtu;
+}
+
+/* Wait for every QP's ESTABLISHED; the peer's private data comes with it. */
+static int wait_established(struct lr_endpoint *ep, unsigned n)
+{
+	struct rdma_cm_event *ev;
+	uint32_t slot;
+	int ret;
+
+	for (unsigned i = 0; i < n; i++) {
+		ret = get_event(ep, RDMA_CM_EVENT_ESTABLISHED, &ev);
+		if (ret)
+			return ret;
+		ret = ep->role == LR_ROLE_CLIENT ?
+			      take_pdata(ep, ev->param.conn.private_data,
+					 ev->param.conn.private_data_len,
+					 &slot) : 0;
+		rdma_ack_cm_event(ev);
+		if (ret)
+			return ret;
+	}
+	record_mtu(ep);
+	return 0;
+}
+
+static int bind_listen(struct lr_endpoint *ep, const char *host,
+		       json_t *info)
+{
+	struct sockaddr_storage ss;
+	const char *addr = "";
+	int ret = get_addr(host, 0, &ss);
+
+	if (ret)
+		return ret;
+	if (rdma_bind_addr(ep->cm->listen, (struct sockaddr *)&ss) ||
+	    rdma_listen(ep->cm->listen, (int)LR_MAX_STREAMS * 2)) {
+		ret = errno ? -errno : -EIO;
+		lr_err("verbs: rdma_cm listen on %s: %s", host, strerror(-ret));
+		return ret;
+	}
+	if (strcmp(host, "0.0.0.0") && strcmp(host, "::"))
+		addr = host;
+	json_object_set_new(info, "cm_addr", json_string(addr));
+	json_object_set_new(info, "cm_port", json_integer(ntohs(
+		rdma_get_src_port(ep->cm->listen))));
+	return 0;
+}
+
+/* The address the server listens on: its device's, else the control's. */
+static void listen_host(struct lr_endpoint *ep, const char *dev, char *buf,
+			size_t len)
+{
+	struct lr_vdev d = { 0 };
+
+	snprintf(buf, len, "%s", ep->peer_host[0] ? ep->peer_host : "0.0.0.0");
+	if (!dev || lr_vdev_open(&d, dev, ep->o.gid_index, NULL))
+		return;
+	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)d.gid.raw))
+		inet_ntop(AF_INET, &d.gid.raw[12], buf, (socklen_t)len);
+	else if (d.roce)
+		inet_ntop(AF_INET6, d.gid.raw, buf, (socklen_t)len);
+	lr_vdev_close(&d);
+}
+
+int lr_vcm_create(struct lr_endpoint *ep, const char *dev, json_t *info)
+{
+	char host[sizeof(ep->peer_host)];
+	int ret;
+
+	ep->cm = calloc(1, sizeof(*ep->cm));
+	if (!ep->cm)
+		return -ENOMEM;
+	ep->cm->ch = rdma_create_event_channel();
+	if (!ep->cm->ch) {
+		ret = errno ? -errno : -ENODEV;
+		lr_err("verbs: rdma_create_event_channel: %s (is rdma_ucm "
+		       "loaded?)", strerror(-ret));
+		goto free_cm;
+	}
+	json_object_set_new(info, "cm", json_true());
+	if (ep->role == LR_ROLE_CLIENT)
+		return 0;
+	if (rdma_create_id(ep->cm->ch, &ep->cm->listen, NULL, RDMA_PS_TCP)) {
+		ret = cm_err("rdma_create_id");
+		goto destroy_channel;
+	}
+	listen_host(ep, dev, host, sizeof(host));
+	ret = bind_listen(ep, host, info);
+	if (ret)
+		goto destroy_listen;
+	return 0;
+
+destroy_listen:
+	rdma_destroy_id(ep->cm->listen);
+destroy_channel:
+	rdma_destroy_event_channel(ep->cm->ch);
+free_cm:
+	free(ep->cm);
+	ep->cm = NULL;
+	return ret;
+}
+
+static int resolve(struct lr_endpoint *ep, struct lr_vqp *q,
+		   struct sockaddr_storage *dst)
+{
+	if (rdma_create_id(ep->cm->ch, &q->cm_id, q, RDMA_PS_TCP)) {
+		q->cm_id = NULL;
+		return cm_err("rdma_create_id");
+	}
+	if (rdma_resolve_addr(q->cm_id, NULL, (struct sockaddr *)dst,
+			      ep->timeout_ms))
+		return cm_err("rdma_resolve_addr");
+	if (wait_simple(ep, RDMA_CM_EVENT_ADDR_RESOLVED))
+		return -EHOSTUNREACH;
+	if (rdma_resolve_route(q->cm_id, ep->timeout_ms))
+		return cm_err("rdma_resolve_route");
+	if (wait_simple(ep, RDMA_CM_EVENT_ROUTE_RESOLVED))
+		return -EHOSTUNREACH;
+	if (ep->dev.ctx && q->cm_id->verbs != ep->dev.ctx) {
+		lr_err("verbs: rdma_cm routed QPs through different devices");
+		return -EXDEV;
+	}
+	return 0;
+}
+
+static int client_connect(struct lr_endpoint *ep, const json_t *peer)
+{
+	const char *host = json_string_value(json_object_get(peer, "cm_addr"));
+	json_int_t port = json_integer_value(json_object_get(peer, "cm_port"));
+	unsigned n = lr_verbs_nqp_total(ep);
+	struct sockaddr_storage dst;
+	struct rdma_conn_param cp;
+	struct cm_pdata pd;
+	int ret;
+
+	if (!host || !host[0])
+		host = ep->peer_host;
+	ret = get_addr(host, (uint16_t)port, &dst);
+	for (uint32_t s = 0; !ret && s < n; s++)
+		ret = resolve(ep, slot_qp(ep, s), &dst);
+	if (!ret)
+		ret = adopt_device(ep, slot_qp(ep, 0)->cm_id);
+	if (!ret)
+		ret = post_all_recvs(ep);
+	for (uint32_t s = 0; !ret && s < n; s++) {
+		fill_pdata(ep, s, &pd);
+		conn_param(ep, &pd, &cp);
+		if (rdma_connect(slot_qp(ep, s)->cm_id, &cp))
+			ret = cm_err("rdma_connect");
+	}
+	return ret ? ret : wait_established(ep, n);
+}
+
+/* Take every CONNECT_REQUEST; each names the QP slot it is for. */
+static int accept_requests(struct lr_endpoint *ep, unsigned n)
+{
+	struct rdma_cm_event *ev;
+	struct lr_vqp *q;
+	uint32_t slot;
+	int ret;
+
+	for (unsigned i = 0; i < n; i++) {
+		ret = get_event(ep, RDMA_CM_EVENT_CONNECT_REQUEST, &ev);
+		if (ret)
+			return ret;
+		ret = take_pdata(ep, ev->param.conn.private_data,
+				 ev->param.conn.private_data_len, &slot);
+		q = ret ? NULL : slot_qp(ep, slot);
+		if (!ret && (!q || q->cm_id)) {
+			lr_err("verbs: rdma_cm request for QP slot %u", slot);
+			ret = -EPROTO;
+		}
+		if (ret) {
+			rdma_reject(ev->id, NULL, 0);
+			rdma_destroy_id(ev->id);
+		} else {
+			q->cm_id = ev->id;
+			q->cm_id->context = q;
+		}
+		rdma_ack_cm_event(ev);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int server_connect(struct lr_endpoint *ep)
+{
+	unsigned n = lr_verbs_nqp_total(ep);
+	struct rdma_conn_param cp;
+	struct cm_pdata pd;
+	int ret = accept_requests(ep, n);
+
+	if (!ret)
+		ret = adopt_device(ep, slot_qp(ep, 0)->cm_id);
+	if (!ret)
+		ret = post_all_recvs(ep);
+	for (uint32_t s = 0; !ret && s < n; s++) {
+		fill_pdata(ep, s, &pd);
+		conn_param(ep, &pd, &cp);
+		if (rdma_accept(slot_qp(ep, s)->cm_id, &cp))
+			ret = cm_err("rdma_accept");
+	}
+	return ret ? ret : wait_established(ep, n);
+}
+
+int lr_vcm_connect(struct lr_endpoint *ep, const json_t *peer)
+{
+	if (ep->role == LR_ROLE_CLIENT)
+		return client_connect(ep, peer);
+	return server_connect(ep);
+}
+
+void lr_vcm_destroy(struct lr_endpoint *ep)
+{
+	if (!ep->cm)
+		return;
+	lr_vres_destroy(ep);
+	for (unsigned i = 0; i < ep->nd; i++)
+		for (unsigned k = 0; k < ep->d[i].nqp; k++)
+			if (ep->d[i].qps[k].cm_id)
+				rdma_destroy_id(ep->d[i].qps[k].cm_id);
+	if (ep->cm->listen)
+		rdma_destroy_id(ep->cm->listen);
+	rdma_destroy_event_channel(ep->cm->ch);
+	free(ep->cm);
+	ep->cm = NULL;
+	lr_vdev_close(&ep->dev);
+}
