@@ -8,6 +8,7 @@
 
 static const struct lr_transport_ops *const transports[] = {
 	&lr_tcp_ops,
+	&lr_verbs_ops,
 };
 
 const struct lr_transport_ops *lr_transport_at(unsigned idx)

@@ -6,5 +6,6 @@
 #include "linerate/transport.h"
 
 extern const struct lr_transport_ops lr_tcp_ops;
+extern const struct lr_transport_ops lr_verbs_ops;
 
 #endif
