@@ -54,7 +54,8 @@ int lr_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int lr_parse_seconds(const char *s, double min, double max, double *out);
 /*
  * Split "host", "host:port", "[v6]:port" or "v6" into host and port.
- * *port is left unchanged when the string has none. Returns 0 or -EINVAL.
+ * *port is left unchanged when the string has none; port 0 is accepted
+ * (listen on any port). Returns 0 or -EINVAL.
  */
 int lr_parse_hostport(const char *s, char *host, size_t hostlen,
 		      uint16_t *port);

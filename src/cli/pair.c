@@ -38,10 +38,8 @@ int cmd_pair(int argc, char **argv)
 	struct lr_pair_opts o;
 	int ret = pair_parse(argc, argv, &pc);
 
-	if (ret >= 0) {
-		json_decref(pc.opts);
+	if (ret >= 0)
 		return ret;
-	}
 	o = (struct lr_pair_opts){
 		.peer_host = pc.host, .port = pc.port,
 		.connect_timeout_ms = (int)(pc.connect_timeout_s * 1000),

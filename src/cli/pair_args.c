@@ -132,9 +132,14 @@ static int check_topts(const struct opt_table *t, struct pair_cli *pc,
 		lr_transport_find(pc->params.transport);
 	char err[256];
 
-	if (!ops)
+	if (!ops) {
+		char prefix[64];
+
+		snprintf(prefix, sizeof(prefix), "unknown transport '%s' ",
+			 pc->params.transport);
 		return lr_cli_usage(CMD, "--transport: %s", lr_transport_names(
-			err, sizeof(err), "unknown transport "));
+			err, sizeof(err), prefix));
+	}
 	for (unsigned i = 0; i < t->nrefs; i++)
 		if (given[i] && t->refs[i].ops != ops)
 			return lr_cli_usage(CMD, "--%s belongs to transport %s, "
@@ -155,7 +160,7 @@ static int generic_opt(int c, const char *arg, struct pair_cli *pc,
 	switch (c) {
 	case O_PEER:
 		return lr_parse_hostport(arg, pc->host, sizeof(pc->host),
-					 &pc->port) ?
+					 &pc->port) || !pc->port ?
 		       lr_cli_usage(CMD, "--peer: '%s' is not HOST, HOST:PORT "
 				    "or [V6]:PORT", arg) : -1;
 	case O_PORT:
@@ -227,7 +232,7 @@ static int finish(struct pair_cli *pc, bool warmup_set)
 	return -1;
 }
 
-int pair_parse(int argc, char **argv, struct pair_cli *pc)
+static int parse_all(int argc, char **argv, struct pair_cli *pc)
 {
 	struct opt_table t;
 	bool given[MAX_TOPTS] = { false }, warmup_set = false;
@@ -262,4 +267,15 @@ int pair_parse(int argc, char **argv, struct pair_cli *pc)
 				    argv[optind]);
 	ret = finish(pc, warmup_set);
 	return ret >= 0 ? ret : check_topts(&t, pc, given);
+}
+
+int pair_parse(int argc, char **argv, struct pair_cli *pc)
+{
+	int ret = parse_all(argc, argv, pc);
+
+	if (ret >= 0) {
+		json_decref(pc->opts);
+		pc->opts = NULL;
+	}
+	return ret;
 }

@@ -118,28 +118,28 @@ static int cli_setup(struct cli_test *t)
 	return 0;
 }
 
-/* Why the control channel spoke during the run: an error or a close. */
-static void cli_interrupted(struct cli_test *t)
+/*
+ * Why the control channel spoke during the run: the server's result (its
+ * window ended a moment before ours: keep it), an error, or a close.
+ */
+static int cli_interrupted(struct cli_test *t, json_t **result)
 {
-	json_t *m;
-	int ret = lr_ctl_expect(&t->c, "result", 1000, &m);
+	int ret = lr_ctl_expect(&t->c, "result", 1000, result);
 
-	if (!ret) {
-		json_decref(m);
-		lr_result_add_error(t->r, "control", "%s sent its result "
-				    "before the end of the test", t->c.peer);
-		return;
-	}
+	if (!ret)
+		return 0;
 	lr_result_add_error(t->r, "server", "during the test: %s", t->c.err);
+	return -ECONNRESET;
 }
 
-static int cli_collect(struct cli_test *t)
+static int cli_collect(struct cli_test *t, json_t *m)
 {
 	char err[256];
-	json_t *m;
-	int ret = lr_ctl_expect(&t->c, "result", RESULT_GRACE_MS +
-				t->o->connect_timeout_ms, &m);
+	int ret = 0;
 
+	if (!m)
+		ret = lr_ctl_expect(&t->c, "result", RESULT_GRACE_MS +
+				    t->o->connect_timeout_ms, &m);
 	if (ret)
 		return ctl_fail(t, ret);
 	ret = lr_side_from_json(json_object_get(m, "side"), &t->r->peer_side,
@@ -161,6 +161,7 @@ static int cli_measure(struct cli_test *t)
 	struct lr_engine_flow flow = { .ops = t->ops, .ep = t->ep,
 				       .role = LR_ROLE_CLIENT };
 	struct lr_engine_opts eo = { .watch_fd = t->c.rfd };
+	json_t *m = NULL;
 	int ret = send_msg(t, json_pack("{s:s}", "type", "start"));
 
 	if (ret)
@@ -169,11 +170,9 @@ static int cli_measure(struct cli_test *t)
 	t->r->local_side = flow.side;
 	if (flow.side.error)
 		lr_result_add_error(t->r, "client", "%s", flow.side.errmsg);
-	if (ret == -ECANCELED) {
-		cli_interrupted(t);
-		return -ECONNRESET;
-	}
-	return cli_collect(t) ? -EPROTO : ret;
+	if (ret == -ECANCELED && (ret = cli_interrupted(t, &m)))
+		return ret;
+	return cli_collect(t, m) ? -EPROTO : ret;
 }
 
 int lr_pair_run(const struct lr_pair_opts *o, struct lr_result *r)

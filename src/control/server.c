@@ -36,7 +36,11 @@ static int srv_decode(struct srv_test *t, const json_t *req)
 		goto reject;
 	t->ops = lr_transport_find(t->p.transport);
 	if (!t->ops) {
-		lr_transport_names(err, sizeof(err), "unknown transport ");
+		char prefix[64];
+
+		snprintf(prefix, sizeof(prefix), "unknown transport '%s' ",
+			 t->p.transport);
+		lr_transport_names(err, sizeof(err), prefix);
 		goto reject;
 	}
 	t->opts = json_object_get(req, "opts");
@@ -123,46 +127,62 @@ static int srv_measure(struct srv_test *t)
 	return ret == -ECANCELED ? -ECONNRESET : ret;
 }
 
-static int srv_test(struct lr_ctl *c, const json_t *req, const char *bind_host,
-		    int timeout_ms)
+static void srv_release(struct srv_test *t)
 {
-	struct srv_test t = { .c = c };
-	int ret;
+	if (t->ep)
+		t->ops->destroy(t->ep);
+	t->ep = NULL;
+}
 
-	t.cfg.bind_host = bind_host;
-	t.cfg.timeout_ms = timeout_ms;
-	ret = srv_decode(&t, req);
+/*
+ * One test. Its endpoint outlives it until the client's next message: the
+ * client may still be moving bytes when our result leaves, and closing
+ * under it would reset its connections.
+ */
+static int srv_test(struct srv_test *t, const json_t *req)
+{
+	int ret = srv_decode(t, req);
+
 	if (!ret)
-		ret = srv_setup(&t);
+		ret = srv_setup(t);
 	if (!ret)
-		ret = srv_measure(&t);
-	if (t.ep)
-		t.ops->destroy(t.ep);
+		ret = srv_measure(t);
+	if (ret)
+		srv_release(t);
 	return ret;
+}
+
+static int srv_dispatch(struct srv_test *t, const json_t *m)
+{
+	struct lr_ctl *c = t->c;
+
+	if (!strcmp(lr_msg_type(m), "test"))
+		return srv_test(t, m);
+	snprintf(c->err, sizeof(c->err), "%s sent '%s' where 'test' or "
+		 "'bye' was expected", c->peer, lr_msg_type(m));
+	lr_ctl_send_error(c, "%s", c->err);
+	return -EPROTO;
 }
 
 int lr_serve_session(struct lr_ctl *c, const char *bind_host, int timeout_ms)
 {
+	struct srv_test t = { .c = c };
 	json_t *m;
 	int ret = lr_ctl_hello_server(c);
 
 	while (!ret) {
 		ret = lr_ctl_recv(c, LR_CTL_IDLE_MS, &m);
+		srv_release(&t);
 		if (ret)
 			break;
 		if (!strcmp(lr_msg_type(m), "bye")) {
 			json_decref(m);
 			return 0;
 		}
-		if (!strcmp(lr_msg_type(m), "test")) {
-			ret = srv_test(c, m, bind_host, timeout_ms);
-		} else {
-			snprintf(c->err, sizeof(c->err), "%s sent '%s' where "
-				 "'test' or 'bye' was expected", c->peer,
-				 lr_msg_type(m));
-			lr_ctl_send_error(c, "%s", c->err);
-			ret = -EPROTO;
-		}
+		t = (struct srv_test){ .c = c };
+		t.cfg.bind_host = bind_host;
+		t.cfg.timeout_ms = timeout_ms;
+		ret = srv_dispatch(&t, m);
 		json_decref(m);
 	}
 	if (c->err[0])

@@ -8,6 +8,7 @@
 #include "linerate/engine.h"
 
 #define ENGINE_STEP_NS 20000000ull	/* 20 ms: how often errors are seen */
+#define ENGINE_TAIL_NS 250000000ull	/* running on past the window */
 #define ENGINE_LAT_CAP 1000000u		/* latency samples kept per flow */
 
 struct slot {

@@ -116,7 +116,7 @@ static int parse_port(const char *s, uint16_t *port)
 {
 	uint64_t v;
 
-	if (lr_parse_uint(s, 1, 65535, &v))
+	if (lr_parse_uint(s, 0, 65535, &v))
 		return -EINVAL;
 	*port = (uint16_t)v;
 	return 0;

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linerate/result.h"
+
+static struct lr_interval *ivs(uint64_t a, uint64_t b)
+{
+	struct lr_interval *iv = calloc(2, sizeof(*iv));
+
+	iv[0] = (struct lr_interval){ 0, 1, a };
+	iv[1] = (struct lr_interval){ 1, 2, b };
+	return iv;
+}
+
+static void fill(struct lr_result *r, bool one_sided)
+{
+	struct lr_test_params p = { .transport = "tcp", .msg_size = 65536,
+				    .streams = 2, .duration_s = 2,
+				    .interval_s = 1 };
+	struct lr_dir_side *tx, *rx;
+
+	lr_result_init(r, &p, NULL);
+	r->one_sided = one_sided;
+	tx = &r->local_side.dir[LR_DIR_C2S];
+	rx = &r->peer_side.dir[LR_DIR_C2S];
+	*tx = (struct lr_dir_side){ true, true, 300000000, 350000000, 2.0,
+				    ivs(150000000, 150000000), 2 };
+	*rx = (struct lr_dir_side){ true, false, 250000000, 300000000, 2.0,
+				    ivs(100000000, 150000000), 2 };
+	r->have_peer_side = true;
+	lr_result_compute(r);
+}
+
+static json_t *dir0(json_t *doc)
+{
+	return json_array_get(json_object_get(doc, "directions"), 0);
+}
+
+Test(result_json, receiver_is_authoritative)
+{
+	struct lr_result r;
+	json_t *doc, *d;
+
+	fill(&r, false);
+	doc = lr_result_to_json(&r);
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
+			 "linerate.result/1");
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")), "ok");
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+		doc, "units"), "gbps")), "10^9 bits of payload per second");
+	cr_assert_eq(json_array_size(json_object_get(doc, "directions")), 1);
+	d = dir0(doc);
+	cr_assert_str_eq(json_string_value(json_object_get(d, "authority")),
+			 "receiver");
+	/* 250e6 bytes in 2 s = 1 Gb/s */
+	cr_assert_float_eq(json_real_value(json_object_get(d, "gbps")), 1.0,
+			   1e-9);
+	cr_assert_float_eq(json_real_value(json_object_get(d, "sender_gbps")),
+			   1.2, 1e-9);
+	cr_assert_eq(json_integer_value(json_object_get(d, "bytes_sent")),
+		     300000000);
+	cr_assert_eq(json_integer_value(json_object_get(d, "bytes_received")),
+		     250000000);
+	cr_assert_eq(json_array_size(json_object_get(d, "intervals")), 2);
+	cr_assert_float_eq(json_real_value(json_object_get(json_object_get(
+		d, "interval_gbps"), "min")), 0.8, 1e-9);
+	cr_assert_float_eq(json_real_value(json_object_get(doc, "total_gbps")),
+			   1.0, 1e-9);
+	json_decref(doc);
+	lr_result_free(&r);
+}
+
+Test(result_json, one_sided_uses_sender)
+{
+	struct lr_result r;
+	json_t *doc;
+
+	fill(&r, true);
+	doc = lr_result_to_json(&r);
+	cr_assert_str_eq(json_string_value(json_object_get(dir0(doc),
+			 "authority")), "sender");
+	cr_assert_float_eq(json_real_value(json_object_get(dir0(doc), "gbps")),
+			   1.2, 1e-9);
+	json_decref(doc);
+	lr_result_free(&r);
+}
+
+Test(result_json, missing_server_side_keeps_client_numbers)
+{
+	struct lr_result r;
+	json_t *doc;
+
+	fill(&r, false);
+	r.have_peer_side = false;
+	lr_result_add_error(&r, "server", "killed");
+	lr_result_compute(&r);
+	doc = lr_result_to_json(&r);
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
+			 "error");
+	cr_assert(json_is_null(json_object_get(dir0(doc), "bytes_received")));
+	cr_assert_str_eq(json_string_value(json_object_get(dir0(doc),
+			 "authority")), "sender");
+	cr_assert_eq(json_array_size(json_object_get(dir0(doc), "intervals")),
+		     2, "client intervals kept");
+	json_decref(doc);
+	lr_result_free(&r);
+}
+
+Test(result_json, side_roundtrip)
+{
+	struct lr_result r;
+	struct lr_side back;
+	char err[256];
+	json_t *j;
+
+	fill(&r, false);
+	r.peer_side.error = -5;
+	strcpy(r.peer_side.errmsg, "boom");
+	j = lr_side_to_json(&r.peer_side);
+	cr_assert_eq(lr_side_from_json(j, &back, err, sizeof(err)), 0, "%s", err);
+	cr_assert(back.dir[LR_DIR_C2S].active);
+	cr_assert(!back.dir[LR_DIR_S2C].active);
+	cr_assert_eq(back.dir[LR_DIR_C2S].bytes, 250000000);
+	cr_assert_eq(back.dir[LR_DIR_C2S].niv, 2);
+	cr_assert_eq(back.dir[LR_DIR_C2S].iv[1].bytes, 150000000);
+	cr_assert_str_eq(back.errmsg, "boom");
+	lr_side_free(&back);
+	json_decref(j);
+	lr_result_free(&r);
+}
+
+static int side_text(const char *text, char *err)
+{
+	struct lr_side s;
+	json_t *j = json_loads(text, 0, NULL);
+	int ret;
+
+	cr_assert_not_null(j);
+	ret = lr_side_from_json(j, &s, err, 256);
+	if (!ret)
+		lr_side_free(&s);
+	json_decref(j);
+	return ret;
+}
+
+Test(result_json, malformed_side_rejected)
+{
+	char err[256];
+
+	cr_assert_neq(side_text("{}", err), 0);
+	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,"
+		"\"bytes\":-1,\"bytes_total\":0,\"seconds\":1,"
+		"\"intervals\":[]}}}", err), 0);
+	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,"
+		"\"bytes\":1,\"bytes_total\":1,\"seconds\":1,"
+		"\"intervals\":[[0,1]]}}}", err), 0);
+	cr_assert(strstr(err, "interval"), "%s", err);
+	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,"
+		"\"bytes\":1,\"bytes_total\":1,\"seconds\":\"x\","
+		"\"intervals\":[]}}}", err), 0);
+}
+
+Test(result_json, too_many_intervals_rejected)
+{
+	char err[256];
+	json_t *iv = json_array(), *doc;
+	char *text;
+
+	for (unsigned i = 0; i <= LR_MAX_INTERVALS; i++)
+		json_array_append_new(iv, json_pack("[i,i,i]", 0, 1, 1));
+	doc = json_pack("{s:{s:{s:b, s:i, s:i, s:i, s:o}}}", "dirs", "c2s",
+			"sender", 1, "bytes", 1, "bytes_total", 1, "seconds", 1,
+			"intervals", iv);
+	text = json_dumps(doc, 0);
+	cr_assert_neq(side_text(text, err), 0);
+	cr_assert(strstr(err, "too many intervals"), "%s", err);
+	free(text);
+	json_decref(doc);
+}
