@@ -11,6 +11,7 @@
  * path entries, about 0.2 s for Colossus-wide bisection.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "linerate/model.h"
@@ -18,15 +19,34 @@
 struct heap_item {
 	double level;
 	uint32_t res;
+	uint32_t kind;
 };
+
+/*
+ * Levels equal to 1e-9 are a tie, won by the resource nearest the host
+ * (lower kind): a non-blocking fabric is "limited by the NIC", not by an
+ * uplink group that saturates at the very same rate.
+ */
+static bool before(const struct heap_item *a, const struct heap_item *b)
+{
+	double tol = 1e-9 * (a->level > b->level ? a->level : b->level);
+
+	if (a->level < b->level - tol)
+		return true;
+	if (a->level > b->level + tol)
+		return false;
+	return a->kind < b->kind;
+}
 
 struct heap {
 	struct heap_item *v;
 	size_t n, cap;
 };
 
-static int heap_push(struct heap *h, double level, uint32_t res)
+static int heap_push(struct heap *h, double level, uint32_t res,
+		     uint32_t kind)
 {
+	struct heap_item it = { level, res, kind };
 	size_t i;
 
 	if (h->n == h->cap) {
@@ -39,11 +59,11 @@ static int heap_push(struct heap *h, double level, uint32_t res)
 		h->cap = cap;
 	}
 	i = h->n++;
-	while (i && h->v[(i - 1) / 2].level > level) {
+	while (i && before(&it, &h->v[(i - 1) / 2])) {
 		h->v[i] = h->v[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	h->v[i] = (struct heap_item){ level, res };
+	h->v[i] = it;
 	return 0;
 }
 
@@ -57,9 +77,9 @@ static struct heap_item heap_pop(struct heap *h)
 
 		if (c >= h->n)
 			break;
-		if (c + 1 < h->n && h->v[c + 1].level < h->v[c].level)
+		if (c + 1 < h->n && before(&h->v[c + 1], &h->v[c]))
 			c++;
-		if (h->v[c].level >= last.level)
+		if (!before(&h->v[c], &last))
 			break;
 		h->v[i] = h->v[c];
 		i = c;
@@ -116,7 +136,8 @@ static int freeze(struct lr_graph *g, struct heap *h, uint32_t f, double lv,
 		r->used += lv;
 		r->unfrozen--;
 		if (r->unfrozen && !r->saturated &&
-		    heap_push(h, level_of(r), g->path[fl->path_off + i]))
+		    heap_push(h, level_of(r), g->path[fl->path_off + i],
+			      r->kind))
 			return -ENOMEM;
 	}
 	return 0;
@@ -153,7 +174,7 @@ static int fill(struct lr_graph *g, struct heap *h, const uint32_t *flows,
 		x->saturated = 0;
 		x->unfrozen = x->n_flows;
 		if (x->n_flows)
-			ret = heap_push(h, level_of(x), r);
+			ret = heap_push(h, level_of(x), r, x->kind);
 	}
 	while (!ret && h->n) {
 		struct heap_item it = heap_pop(h);
@@ -164,7 +185,7 @@ static int fill(struct lr_graph *g, struct heap *h, const uint32_t *flows,
 			continue;
 		now = level_of(x);
 		if (now > it.level * (1 + 1e-12) + 1e-12) {
-			ret = heap_push(h, now, it.res);	/* stale */
+			ret = heap_push(h, now, it.res, it.kind); /* stale */
 			continue;
 		}
 		ret = saturate(g, h, it.res, flows, off, frozen);
