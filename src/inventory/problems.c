@@ -29,7 +29,8 @@ static bool has_roce_v2(const json_t *port)
 	return false;
 }
 
-static void port_link_problems(json_t *p)
+/* Software devices (rxe, siw) have no PCI function and a made-up width. */
+static void port_link_problems(json_t *p, bool hw)
 {
 	const char *v;
 
@@ -42,7 +43,7 @@ static void port_link_problems(json_t *p)
 	v = inv_cstr(p, "width");
 	if (!v)
 		inv_problem(p, "rate unknown");
-	else if (!strcmp(v, "1X") || !strcmp(v, "2X"))
+	else if (hw && (!strcmp(v, "1X") || !strcmp(v, "2X")))
 		inv_problem(p, "link at %s width", v);
 }
 
@@ -114,7 +115,8 @@ static void device_problems(json_t *d)
 	if (str_is(d, "status", "disappeared"))
 		inv_problem(d, "disappeared while it was being read");
 	json_array_foreach(json_object_get(d, "ports"), i, p) {
-		port_link_problems(p);
+		port_link_problems(p, json_is_object(json_object_get(d,
+								     "pci")));
 		port_roce_problems(p);
 		pci_problems(p, json_object_get(d, "pci"));
 	}
