@@ -144,6 +144,9 @@ static int cli_collect(struct cli_test *t, json_t *m)
 		return ctl_fail(t, ret);
 	ret = lr_side_from_json(json_object_get(m, "side"), &t->r->peer_side,
 				err, sizeof(err));
+	if (json_is_object(json_object_get(m, "counters")))
+		json_object_set(t->r->counters, "peer",
+				json_object_get(m, "counters"));
 	json_decref(m);
 	if (ret) {
 		lr_result_add_error(t->r, "control", "%s", err);
@@ -161,12 +164,15 @@ static int cli_measure(struct cli_test *t)
 	struct lr_engine_flow flow = { .ops = t->ops, .ep = t->ep,
 				       .role = LR_ROLE_CLIENT };
 	struct lr_engine_opts eo = { .watch_fd = t->c.rfd };
-	json_t *m = NULL;
+	json_t *m = NULL, *counters;
 	int ret = send_msg(t, json_pack("{s:s}", "type", "start"));
 
 	if (ret)
 		return ret;
+	counters = session_counters_begin(t->ops, t->ep);
 	ret = lr_engine_run(t->o->params, &flow, 1, &eo);
+	t->r->counters = json_pack("{s:o}", "local",
+				   session_counters_end(counters));
 	t->r->local_side = flow.side;
 	if (flow.side.error)
 		lr_result_add_error(t->r, "client", "%s", flow.side.errmsg);

@@ -109,17 +109,19 @@ static int srv_measure(struct srv_test *t)
 	struct lr_engine_flow flow = { .ops = t->ops, .ep = t->ep,
 				       .role = LR_ROLE_SERVER };
 	struct lr_engine_opts eo = { .watch_fd = t->c->rfd };
-	json_t *m;
+	json_t *m, *counters;
 	int ret;
 
 	ret = lr_ctl_expect(t->c, "start", t->cfg.timeout_ms, &m);
 	if (ret)
 		return ret;
 	json_decref(m);
+	counters = session_counters_begin(t->ops, t->ep);
 	ret = lr_engine_run(&t->p, &flow, 1, &eo);
 	session_log_side(t->c->peer, &t->p, &flow.side);
-	m = json_pack("{s:s, s:o}", "type", "result", "side",
-		      lr_side_to_json(&flow.side));
+	m = json_pack("{s:s, s:o, s:o}", "type", "result", "side",
+		      lr_side_to_json(&flow.side), "counters",
+		      session_counters_end(counters));
 	lr_side_free(&flow.side);
 	if (lr_ctl_send(t->c, m) && !ret)
 		ret = -EPIPE;

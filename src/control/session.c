@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "linerate/counters.h"
 #include "linerate/util.h"
 #include "session_int.h"
 
@@ -17,4 +18,20 @@ void session_log_side(const char *peer, const struct lr_test_params *p,
 	}
 	if (s->error)
 		lr_warn("%s: test failed: %s", peer, s->errmsg);
+}
+
+json_t *session_counters_begin(const struct lr_transport_ops *ops,
+			       const struct lr_endpoint *ep)
+{
+	json_t *d = ops->describe(ep);
+	const char *dev = json_string_value(json_object_get(d, "device"));
+	json_t *begin = dev ? lr_counters_begin(&dev, 1) : NULL;
+
+	json_decref(d);
+	return begin;
+}
+
+json_t *session_counters_end(json_t *begin)
+{
+	return begin ? lr_counters_end(begin) : json_object();
 }

@@ -9,4 +9,9 @@
 void session_log_side(const char *peer, const struct lr_test_params *p,
 		      const struct lr_side *s);
 
+/* Counters of the endpoint's device around a test (counters.h). */
+json_t *session_counters_begin(const struct lr_transport_ops *ops,
+			       const struct lr_endpoint *ep);
+json_t *session_counters_end(json_t *begin);
+
 #endif

@@ -86,6 +86,11 @@ Test(pair_live, streams_json_document)
 		json_object_get(doc, "peer"), "endpoint"), "device")), "lo");
 	cr_assert_eq(json_integer_value(json_object_get(json_object_get(
 		doc, "params"), "streams")), 2);
+	/* counters of both ends' device around the test */
+	cr_assert_geq(json_integer_value(json_object_get(json_object_get(
+		json_object_get(json_object_get(json_object_get(json_object_get(
+		doc, "counters"), "peer"), "lo"), "groups"), "lo/statistics"),
+		"rx_bytes")), num(d, "bytes_received"));
 	/* gbps is bytes * 8 / seconds / 1e9 of the receiver */
 	cr_assert_float_eq(num(d, "gbps"), num(d, "bytes_received") * 8 /
 			   num(d, "receiver_seconds") / 1e9, 1e-6);
