@@ -60,7 +60,8 @@ void lr_ctl_send_error(struct lr_ctl *c, const char *fmt, ...)
 const char *lr_msg_type(const json_t *msg);
 
 /* handshake.c */
-int lr_ctl_hello_client(struct lr_ctl *c, json_t **server_hello);
+int lr_ctl_hello_client(struct lr_ctl *c, int timeout_ms,
+			 json_t **server_hello);
 int lr_ctl_hello_server(struct lr_ctl *c);
 
 /* params.c: strict decoding of what a peer asks for. */

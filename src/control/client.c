@@ -44,7 +44,7 @@ static int cli_open(struct cli_test *t)
 		return fd;
 	}
 	lr_ctl_init(&t->c, fd, fd, LR_CTL_MAX_FRAME_CLIENT, peer);
-	ret = lr_ctl_hello_client(&t->c, &hello);
+	ret = lr_ctl_hello_client(&t->c, o->connect_timeout_ms, &hello);
 	if (ret)
 		return ctl_fail(t, ret);
 	json_object_set(t->r->peer, "host", json_object_get(hello, "host"));

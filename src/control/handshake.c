@@ -38,7 +38,8 @@ static int check_hello(struct lr_ctl *c, const json_t *m)
 	return 0;
 }
 
-int lr_ctl_hello_client(struct lr_ctl *c, json_t **server_hello)
+int lr_ctl_hello_client(struct lr_ctl *c, int timeout_ms,
+			 json_t **server_hello)
 {
 	json_t *m = hello_msg(), *reply;
 	int ret = lr_ctl_send(c, m);
@@ -46,7 +47,7 @@ int lr_ctl_hello_client(struct lr_ctl *c, json_t **server_hello)
 	json_decref(m);
 	if (ret)
 		return ret;
-	ret = lr_ctl_expect(c, "hello", LR_CTL_HANDSHAKE_MS, &reply);
+	ret = lr_ctl_expect(c, "hello", timeout_ms, &reply);
 	if (ret)
 		return ret;
 	ret = check_hello(c, reply);

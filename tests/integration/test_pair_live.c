@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "linerate/sock.h"
 #include "linerate/util.h"
 #include "proc.h"
 
@@ -296,5 +298,29 @@ Test(pair_live, usage_error_exit_2)
 	cr_assert(strstr(err, "linerate pair: --size: '0' is out of range"),
 		  "%s", err);
 	free(err);
+	proc_cleanup(&p);
+}
+
+Test(silent_peer, bounded_by_connect_timeout)
+{
+	uint16_t port;
+	int lfd = lr_sock_listen("127.0.0.1", 0, 4, &port);
+	char peer[64];
+	const char *words[] = { "pair", "--connect-timeout", "1", "--peer",
+				peer, NULL };
+	struct proc p;
+	uint64_t t0 = lr_now_ns();
+	char *err;
+
+	/* The kernel completes the connection; nobody ever answers. */
+	cr_assert(lfd >= 0);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", port);
+	proc_start(&p, words);
+	cr_assert_eq(proc_wait(&p, 10000), 3);
+	cr_assert_lt(lr_now_ns() - t0, 3000000000ull);
+	err = proc_slurp(p.err);
+	cr_assert(strstr(err, "sent nothing for 1000 ms"), "%s", err);
+	free(err);
+	close(lfd);
 	proc_cleanup(&p);
 }

@@ -213,7 +213,7 @@ Test(stdio, session_over_pipes)
 	close(to[0]);
 	close(from[1]);
 	lr_ctl_init(&c, from[0], to[1], 1 << 20, "stdio server");
-	cr_assert_eq(lr_ctl_hello_client(&c, &m), 0, "%s", c.err);
+	cr_assert_eq(lr_ctl_hello_client(&c, 3000, &m), 0, "%s", c.err);
 	cr_assert_not_null(json_object_get(m, "limits"));
 	json_decref(m);
 	m = json_pack("{s:s}", "type", "bye");

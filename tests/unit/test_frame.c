@@ -152,7 +152,7 @@ Test(frame, handshake_ok)
 	void *ret;
 
 	pthread_create(&th, NULL, server_side, NULL);
-	cr_assert_eq(lr_ctl_hello_client(&a, &hello), 0, "%s", a.err);
+	cr_assert_eq(lr_ctl_hello_client(&a, 1000, &hello), 0, "%s", a.err);
 	pthread_join(th, &ret);
 	cr_assert_eq((intptr_t)ret, 0);
 	cr_assert_eq(json_integer_value(json_object_get(hello, "version")),
