@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The shipped topologies give the numbers DESIGN.md and their files state. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "helpers.h"
 
@@ -108,4 +109,40 @@ Test(shipped, report_json_is_versioned)
 	json_decref(doc);
 	lr_model_report_free(&rep);
 	lr_topo_free(t);
+}
+
+/* The complete example of topologies/README.md loads and models. */
+Test(shipped, readme_example)
+{
+	char path[1024], *text = NULL, *start, *end;
+	size_t len = 0;
+	FILE *f;
+	struct lr_topo *t;
+	struct lr_graph g;
+	struct lr_pattern_result r;
+
+	snprintf(path, sizeof(path), "%s/topologies/README.md",
+		 LR_SOURCE_ROOT);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_assert(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	start = strstr(text, "## A complete example\n\n```yaml\n");
+	cr_assert_not_null(start);
+	start += strlen("## A complete example\n\n```yaml\n");
+	end = strstr(start, "```\n");
+	cr_assert_not_null(end);
+	*end = '\0';
+	t = load_ok(start);
+	cr_assert_eq(t->n_servers, 32);
+	cr_assert_float_eq(t->nics[2 * 6 + 1].rate_gbps, 200, 1e-6,
+			   "gpu007/mlx5_1 at 200G");
+	cr_assert_eq(t->nics[2 * 6 + 1].leaf, 1, "on leaf-r1");
+	solve(t, LR_PAT_SERVER, &g, &r);
+	/* mlx5_1 sits in a Gen4 x16 slot */
+	assert_gbps(r.flow.min, 32.0 * 128 / 130 * 16 / 2 * 256 / 280 * 0.95);
+	assert_gbps(r.flow.max, 400.0 * 4096 / 4178);
+	lr_graph_free(&g);
+	lr_topo_free(t);
+	free(text);
 }

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/* `linerate model` as a user runs it: output, exit codes, messages. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "helpers.h"
+
+static char out[1 << 20];
+
+/* Run linerate with args (stderr to out too); returns the exit status. */
+static int run(const char *args)
+{
+	const char *bin = getenv("LINERATE_BIN");
+	char cmd[2048];
+	size_t n;
+	FILE *p;
+	int st;
+
+	if (!bin)
+		cr_skip_test("LINERATE_BIN is not set (run under meson test)");
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' model %s 2>&1",
+		 LR_SOURCE_ROOT, bin, args);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	cr_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+#define assert_out(s) cr_assert(strstr(out, s), "no '%s' in:\n%s", s, out)
+
+Test(cli, colossus_rack)
+{
+	cr_assert_eq(run("topologies/colossus-rack.yaml"), 0);
+	assert_out("Gb/s = 10^9 bits of payload per second");
+	assert_out("392.14  nic-link-tx: 400G RoCEv2/IPv4, 4096 B payload + "
+		   "82 B per packet");
+	assert_out("3600.00    3529.34  nic-link-tx  (3.529 of 3.600 Tb/s)");
+	assert_out("  bisection");
+}
+
+Test(cli, json)
+{
+	cr_assert_eq(run("topologies/superpod-ndr.yaml --json -p pair"), 0);
+	assert_out("\"schema\": \"linerate.model/1\"");
+	assert_out("\"expected_gbps\": 397.4769");
+}
+
+Test(cli, bad_pattern)
+{
+	cr_assert_eq(run("topologies/virtual-rack.yaml --pattern pair,ring"),
+		     2);
+	cr_assert_str_eq(out, "linerate model: --pattern: 'ring' is not a "
+			 "pattern (expected pair, server, rail, all-to-all, "
+			 "bisection or all)\n");
+}
+
+Test(cli, usage_errors)
+{
+	cr_assert_eq(run(""), 2);
+	assert_out("linerate model: no topology (expected one TOPOLOGY file");
+	cr_assert_eq(run("a.yaml b.yaml"), 2);
+	assert_out("more than one topology");
+	cr_assert_eq(run("--bogus topologies/virtual-rack.yaml"), 2);
+	assert_out("unknown option '--bogus'");
+	cr_assert_eq(run("topologies/virtual-rack.yaml --pattern"), 2);
+	assert_out("option '--pattern' needs a value");
+	cr_assert_eq(run("--help"), 0);
+	assert_out("usage: linerate model TOPOLOGY");
+}
+
+Test(cli, bad_topology)
+{
+	cr_assert_eq(run("/nonexistent.yaml"), 2);
+	assert_out("cannot read topology '/nonexistent.yaml': No such file");
+	cr_assert_eq(run("topologies/README.md"), 2);
+	assert_out("topologies/README.md:");
+}
