@@ -64,8 +64,9 @@ static void snap_port(json_t *groups, const char *dev, const char *port)
 	char dir[256], group[256];
 
 	for (size_t i = 0; i < LR_ARRAY_SIZE(kinds); i++) {
-		snprintf(dir, sizeof(dir), "sys/class/infiniband/%s/ports/%s/%s",
-			 dev, port, kinds[i]);
+		snprintf(dir, sizeof(dir),
+			 "sys/class/infiniband/%s/ports/%s/%s", dev, port,
+			 kinds[i]);
 		snprintf(group, sizeof(group), "%s/%s/%s", dev, port, kinds[i]);
 		add_group(groups, group, read_dir(dir));
 	}

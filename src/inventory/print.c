@@ -33,7 +33,8 @@ static void print_pci(FILE *out, const json_t *pci)
 		return;
 	fprintf(out, "  pci %s", s_or(pci, "address"));
 	if (inv_int(pci, "gen", 0) && inv_int(pci, "width", 0))
-		fprintf(out, " Gen%lld x%lld", (long long)inv_int(pci, "gen", 0),
+		fprintf(out, " Gen%lld x%lld",
+			(long long)inv_int(pci, "gen", 0),
 			(long long)inv_int(pci, "width", 0));
 	else
 		fprintf(out, " link " UNKNOWN);

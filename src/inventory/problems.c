@@ -70,8 +70,9 @@ static void link_problem(json_t *target, const json_t *l, const char *what,
 
 	if (!gen || !w || (gen >= max_gen && w >= max_w))
 		return;
-	inv_problem(target, "%s %s at Gen%lld x%lld, capable of Gen%lld x%lld%s",
-		    what, inv_cstr(l, "address"), (long long)gen, (long long)w,
+	inv_problem(target,
+		    "%s %s at Gen%lld x%lld, capable of Gen%lld x%lld%s", what,
+		    inv_cstr(l, "address"), (long long)gen, (long long)w,
 		    (long long)max_gen, (long long)max_w, why);
 }
 

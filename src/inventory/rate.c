@@ -14,9 +14,15 @@ static const struct {
 	const char *name;
 	double lane_gbps;	/* nominal, as the kernel prints it */
 } speeds[] = {
-	{ 1, "SDR", 2.5 },	{ 2, "DDR", 5 },	{ 4, "QDR", 10 },
-	{ 8, "FDR10", 10 },	{ 16, "FDR", 14 },	{ 32, "EDR", 25 },
-	{ 64, "HDR", 50 },	{ 128, "NDR", 100 },	{ 256, "XDR", 200 },
+	{ 1, "SDR", 2.5 },
+	{ 2, "DDR", 5 },
+	{ 4, "QDR", 10 },
+	{ 8, "FDR10", 10 },
+	{ 16, "FDR", 14 },
+	{ 32, "EDR", 25 },
+	{ 64, "HDR", 50 },
+	{ 128, "NDR", 100 },
+	{ 256, "XDR", 200 },
 };
 
 static const struct {

@@ -160,7 +160,8 @@ Test(preflight, wrong_fabric)
 	check("ib-ndr", "roce-cx7.yaml", "node1", NULL);
 	cr_assert_eq(lr_preflight_count(doc), 6);
 	cr_assert_str_eq(message(0), "mlx5_0 link layer InfiniBand, expected "
-			 "Ethernet: no traffic (0 Gb/s instead of 392.14 Gb/s)");
+			 "Ethernet: no traffic (0 Gb/s instead of 392.14 "
+			 "Gb/s)");
 	cr_assert_str_eq(message(1), "mlx5_0 netdev MTU 4092, expected 9000: "
 			 "ceiling ~384.60 Gb/s instead of 392.14 Gb/s");
 	cr_assert_str_eq(message(2), "mlx5_0 GID table has no RoCE v2 IPv4 "
