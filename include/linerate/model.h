@@ -61,6 +61,14 @@ const char *lr_link_what(const struct lr_profile *p, double rate, enum lr_op op,
 double lr_link_goodput(const struct lr_profile *p, double rate_gbps,
 		       enum lr_op op, uint64_t msg);
 
+/* How the flows of a model run use the hosts. */
+struct lr_model_opts {
+	enum lr_op op;		/* default LR_OP_WRITE */
+	uint64_t msg;		/* message size, 0: large messages */
+	bool remote_numa;
+	bool gpu_buffers;
+};
+
 /* ---- PCIe ---- */
 
 /* Raw rate per direction after line encoding, Gb/s; 0 for unknown gen. */
@@ -87,6 +95,8 @@ enum lr_res_kind {
 };
 
 const char *lr_res_kind_name(enum lr_res_kind kind);
+/* "write", "read", "send", "stream" */
+const char *lr_op_name(enum lr_op op);
 
 struct lr_ceiling {
 	enum lr_res_kind kind;
@@ -100,6 +110,8 @@ struct lr_nic_spec {
 	unsigned pcie_gen, pcie_width, max_payload;
 	bool remote_numa;
 	double inter_socket_gbps;
+	enum lr_op op;		/* 0: LR_OP_WRITE */
+	uint64_t msg;		/* 0: large messages */
 };
 
 /*
@@ -129,7 +141,8 @@ struct lr_nic_types {
 	size_t n;
 };
 
-int lr_nic_types(const struct lr_topo *t, struct lr_nic_types *ty);
+int lr_nic_types(const struct lr_topo *t, const struct lr_model_opts *o,
+		 struct lr_nic_types *ty);
 void lr_nic_types_free(struct lr_nic_types *ty);
 
 /* ---- the capacity graph and max-min fair share ---- */
@@ -157,7 +170,9 @@ struct lr_flow {
 struct lr_graph {
 	const struct lr_topo *topo;
 	enum lr_op op;
-	bool remote_numa;
+	uint64_t msg;		/* message size, 0: large-message limit */
+	bool remote_numa;	/* buffers on the NIC's other socket */
+	bool gpu_buffers;	/* GPU memory: NICs with a GPU skip host paths */
 	struct lr_res *res;
 	size_t n_res, cap_res;
 	uint32_t *res_of[LR_RES_KINDS];	/* (kind, id) -> index + 1 */
@@ -169,6 +184,11 @@ struct lr_graph {
 };
 
 int lr_graph_init(struct lr_graph *g, const struct lr_topo *t, enum lr_op op);
+
+
+/* lr_graph_init with the options. */
+int lr_graph_init_opts(struct lr_graph *g, const struct lr_topo *t,
+		       const struct lr_model_opts *o);
 void lr_graph_free(struct lr_graph *g);
 /*
  * Add a flow from one NIC instance to another; its path is every capacity
@@ -246,7 +266,8 @@ int lr_pattern_run(struct lr_graph *g, enum lr_pattern p,
  * here; the caller frees it.
  */
 int lr_model_host(const struct lr_topo *t, uint32_t tmpl,
-		  struct lr_pattern_result *res, struct lr_graph *g);
+		  const struct lr_model_opts *o, struct lr_pattern_result *res,
+		  struct lr_graph *g);
 
 /* ---- the report of `linerate model`: computed once, rendered twice ---- */
 
@@ -292,6 +313,7 @@ struct lr_pattern_row {
 
 struct lr_model_report {
 	const struct lr_topo *topo;
+	struct lr_model_opts opts;
 	struct lr_nic_types types;
 	struct lr_host_row *hosts;
 	size_t n_hosts;
@@ -301,8 +323,9 @@ struct lr_model_report {
 };
 
 /* Compute the report for the given patterns (n of them). */
-int lr_model_report(const struct lr_topo *t, const enum lr_pattern *pats,
-		    size_t n, struct lr_model_report *r);
+int lr_model_report(const struct lr_topo *t, const struct lr_model_opts *o,
+		    const enum lr_pattern *pats, size_t n,
+		    struct lr_model_report *r);
 void lr_model_report_free(struct lr_model_report *r);
 /* The chain of ceilings behind one flow of a solved graph. */
 void lr_flow_chain(const struct lr_graph *g, uint32_t flow,

@@ -27,6 +27,16 @@ static void usage(FILE *out)
 		"                      (repeatable or comma-separated; default: "
 		"all, all-to-all\n"
 		"                      only up to %d NICs)\n"
+		"  -o, --op OP         write (default), read or send: the "
+		"per-message headers\n"
+		"  -s, --size BYTES    message size (default: the "
+		"large-message limit)\n"
+		"  -m, --memory WHERE  host (default) or gpu: GPU buffers "
+		"skip the PCIe switch\n"
+		"                      uplink and the inter-socket link\n"
+		"  -n, --numa WHERE    local (default) or remote: buffers "
+		"across the\n"
+		"                      inter-socket link\n"
 		"  -j, --json          the versioned JSON document "
 		"(linerate.model/1)\n"
 		"  -h, --help          this help\n", DEFAULT_A2A_NICS);
@@ -37,7 +47,51 @@ struct opts {
 	enum lr_pattern pats[LR_PAT_COUNT];
 	size_t n_pats;
 	bool json;
+	struct lr_model_opts model;
 };
+
+/* --NAME VALUE among two or three words; returns 0 or LR_EXIT_USAGE. */
+static int word(const char *flag, const char *val, const char *const *words,
+		int n, int *out)
+{
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(val, words[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return lr_cli_usage(CMD, "--%s: '%s' is not one of %s, %s%s%s", flag,
+			    val, words[0], words[1], n > 2 ? " or " : "",
+			    n > 2 ? words[2] : "");
+}
+
+static int parse_model_opt(struct opts *o, int c, const char *val)
+{
+	static const char *const ops[] = { "write", "read", "send" };
+	static const char *const mem[] = { "host", "gpu" };
+	static const char *const numa[] = { "local", "remote" };
+	uint64_t size;
+	int v = 0, ret;
+
+	switch (c) {
+	case 'o':
+		ret = word("op", val, ops, 3, &v);
+		o->model.op = (enum lr_op)v;
+		return ret;
+	case 's':
+		ret = lr_cli_size(CMD, "size", val, 1, 1ULL << 30, &size);
+		o->model.msg = size;
+		return ret;
+	case 'm':
+		ret = word("memory", val, mem, 2, &v);
+		o->model.gpu_buffers = v == 1;
+		return ret;
+	default:
+		ret = word("numa", val, numa, 2, &v);
+		o->model.remote_numa = v == 1;
+		return ret;
+	}
+}
 
 static void add_pattern(struct opts *o, enum lr_pattern p)
 {
@@ -78,22 +132,31 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	static const struct option opts[] = {
 		{ "pattern", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "op", required_argument, NULL, 'o' },
+		{ "size", required_argument, NULL, 's' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "numa", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, ret;
+	int c, ret = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:jh", opts, NULL)) != -1) {
-		if (c == 'p' && (ret = parse_patterns(o, optarg)))
-			return ret;
+	while ((c = getopt_long(argc, argv, ":p:jho:s:m:n:", opts, NULL)) !=
+	       -1) {
+		if (c == 'p')
+			ret = parse_patterns(o, optarg);
 		else if (c == 'j')
 			o->json = true;
 		else if (c == 'h')
 			return usage(stdout), -1;
-		else if (c != 'p')
+		else if (c && strchr("osmn", c))
+			ret = parse_model_opt(o, c, optarg);
+		else
 			return lr_cli_bad_option(CMD, argv, opts);
+		if (ret)
+			return ret;
 	}
 	if (optind != argc - 1)
 		return lr_cli_usage(CMD, "%s (expected one TOPOLOGY file; see "
@@ -134,7 +197,7 @@ static int render(const struct lr_model_report *r, bool json)
 static int run(const struct opts *o, const struct lr_topo *t)
 {
 	struct lr_model_report r;
-	int ret = lr_model_report(t, o->pats, o->n_pats, &r);
+	int ret = lr_model_report(t, &o->model, o->pats, o->n_pats, &r);
 
 	if (!ret)
 		ret = render(&r, o->json);

@@ -21,12 +21,23 @@
 
 #define MAX_PSW 64
 #define MAX_LEVELS 8
+#define MAX_SOCKETS 8	/* inter-socket resources: one per NIC socket */
 
 int lr_graph_init(struct lr_graph *g, const struct lr_topo *t, enum lr_op op)
 {
 	memset(g, 0, sizeof(*g));
 	g->topo = t;
 	g->op = op;
+	return 0;
+}
+
+int lr_graph_init_opts(struct lr_graph *g, const struct lr_topo *t,
+		       const struct lr_model_opts *o)
+{
+	lr_graph_init(g, t, o->op);
+	g->msg = o->msg;
+	g->remote_numa = o->remote_numa;
+	g->gpu_buffers = o->gpu_buffers;
 	return 0;
 }
 
@@ -49,7 +60,7 @@ static size_t kind_ids(const struct lr_topo *t, enum lr_res_kind k)
 		return t->n_servers * MAX_PSW;
 	case LR_RES_XSOCK_TX:
 	case LR_RES_XSOCK_RX:
-		return t->n_servers;
+		return t->n_servers * MAX_SOCKETS;
 	case LR_RES_SW_UP:
 	case LR_RES_SW_DOWN:
 		return t->n_switches;
@@ -127,12 +138,16 @@ static int host_hops(struct path_build *b, uint32_t nic, bool tx)
 	const struct lr_server *s = &t->servers[n->server];
 	const struct lr_host_tmpl *h = &t->tmpls[s->tmpl];
 	const struct lr_nic_tmpl *nt = &h->nics[n->idx];
+	/* GPU memory: peer-to-peer under the switch, host memory untouched */
+	bool p2p = b->g->gpu_buffers && nt->gpu >= 0;
 	int ret = 0;
 
-	if (b->g->remote_numa && h->sockets > 1 && h->inter_socket_gbps > 0)
-		ret = hop(b, tx ? LR_RES_XSOCK_TX : LR_RES_XSOCK_RX, n->server,
+	if (!p2p && b->g->remote_numa && h->sockets > 1 &&
+	    h->inter_socket_gbps > 0)
+		ret = hop(b, tx ? LR_RES_XSOCK_TX : LR_RES_XSOCK_RX,
+			  (size_t)n->server * MAX_SOCKETS + nt->numa,
 			  h->inter_socket_gbps);
-	if (!ret && nt->pcie_switch >= 0) {
+	if (!ret && !p2p && nt->pcie_switch >= 0) {
 		const struct lr_pcie_switch *p = &h->pswitches[nt->pcie_switch];
 
 		ret = hop(b, tx ? LR_RES_PSW_RD : LR_RES_PSW_WR,
@@ -151,7 +166,7 @@ static int nic_hop(struct path_build *b, uint32_t nic, bool tx)
 	const struct lr_topo *t = b->g->topo;
 	const struct lr_nic *n = &t->nics[nic];
 	double gp = lr_link_goodput(lr_topo_nic_profile(t, n),
-				    lr_topo_nic_rate(t, n), b->g->op, 0);
+				    lr_topo_nic_rate(t, n), b->g->op, b->g->msg);
 
 	return hop(b, tx ? LR_RES_NIC_TX : LR_RES_NIC_RX, nic, gp);
 }
@@ -256,7 +271,7 @@ int lr_graph_add_flow(struct lr_graph *g, uint32_t src_nic, uint32_t dst_nic)
 	int ret;
 
 	b.eff = lr_link_efficiency(lr_topo_nic_profile(t, &t->nics[src_nic]),
-				   g->op, 0);
+				   g->op, g->msg);
 	ret = build_path(&b, src_nic, dst_nic);
 	if (ret)
 		return ret;

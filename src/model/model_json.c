@@ -160,6 +160,14 @@ static json_t *pattern_json(const struct lr_pattern_row *p, bool ecmp)
 	return o;
 }
 
+static json_t *conditions_json(const struct lr_model_opts *o)
+{
+	return json_pack("{s:s, s:I, s:s, s:s}", "op", lr_op_name(o->op),
+			 "message_bytes", (json_int_t)o->msg, "memory",
+			 o->gpu_buffers ? "gpu" : "host", "numa",
+			 o->remote_numa ? "remote" : "local");
+}
+
 json_t *lr_model_json(const struct lr_model_report *r)
 {
 	const struct lr_topo *t = r->topo;
@@ -169,7 +177,7 @@ json_t *lr_model_json(const struct lr_model_report *r)
 		json_array_append_new(pats, pattern_json(&r->pats[i],
 					t->routing == LR_ROUTE_ECMP));
 	return json_pack("{s:s, s:s, s:{s:s, s:s?, s:I, s:I, s:I, s:s, s:I, "
-			 "s:f}, s:o, s:o, s:o, s:o}",
+			 "s:f}, s:o, s:o, s:o, s:o, s:o}",
 			 "schema", "linerate.model/1",
 			 "units", "Gb/s = 10^9 bits of payload per second, one "
 			 "direction; expected values rounded down",
@@ -180,7 +188,8 @@ json_t *lr_model_json(const struct lr_model_report *r)
 			 "routing", t->routing == LR_ROUTE_ECMP ? "ecmp" :
 			 "adaptive", "qps_per_flow",
 			 (json_int_t)t->qps_per_flow, "tolerance",
-			 t->tolerance, "nic_types", types_json(r),
+			 t->tolerance, "conditions", conditions_json(&r->opts),
+			 "nic_types", types_json(r),
 			 "servers", hosts_json(r), "switch_tiers",
 			 tiers_json(r), "patterns", pats);
 }

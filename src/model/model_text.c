@@ -168,6 +168,16 @@ void lr_model_print_text(const struct lr_model_report *r, FILE *out)
 	fprintf(out, "Gb/s = 10^9 bits of payload per second, one direction; "
 		"nominal = link rate on the wire; expected figures are rounded "
 		"down; pass tolerance %.0f%%\n", t->tolerance * 100);
+	fprintf(out, "conditions: RDMA %s (TCP: stream), ", lr_op_name(
+		r->opts.op));
+	if (r->opts.msg)
+		fprintf(out, "%llu-byte messages, ",
+			(unsigned long long)r->opts.msg);
+	else
+		fprintf(out, "large messages, ");
+	fprintf(out, "%s buffers, %s NUMA node\n",
+		r->opts.gpu_buffers ? "GPU" : "host",
+		r->opts.remote_numa ? "remote" : "local");
 	print_types(r, out);
 	print_hosts(r, out);
 	print_tiers(r, out);

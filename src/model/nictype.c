@@ -29,10 +29,10 @@ size_t lr_model_nic(const struct lr_nic_spec *spec, struct lr_ceiling *chain,
 	char what[96];
 	size_t n = 0;
 
-	lr_link_what(spec->profile, spec->rate_gbps, LR_OP_WRITE, what,
+	lr_link_what(spec->profile, spec->rate_gbps, spec->op, what,
 		     sizeof(what));
 	put(chain, max, &n, LR_RES_NIC_TX, lr_link_goodput(spec->profile,
-		spec->rate_gbps, LR_OP_WRITE, 0), what);
+		spec->rate_gbps, spec->op, spec->msg), what);
 	if (spec->pcie_gen) {
 		snprintf(what, sizeof(what), "PCIe Gen%u x%u, max payload %u B",
 			 spec->pcie_gen, spec->pcie_width,
@@ -75,7 +75,9 @@ static bool same_type(const struct lr_nic_spec *a, const struct lr_nic_spec *b)
 {
 	return a->profile == b->profile && a->rate_gbps == b->rate_gbps &&
 	       a->pcie_gen == b->pcie_gen && a->pcie_width == b->pcie_width &&
-	       a->max_payload == b->max_payload;
+	       a->max_payload == b->max_payload &&
+	       a->remote_numa == b->remote_numa &&
+	       a->inter_socket_gbps == b->inter_socket_gbps;
 }
 
 static int add_type(struct lr_nic_types *ty, const struct lr_nic_spec *spec,
@@ -103,7 +105,8 @@ static int add_type(struct lr_nic_types *ty, const struct lr_nic_spec *spec,
 	return 0;
 }
 
-int lr_nic_types(const struct lr_topo *t, struct lr_nic_types *ty)
+int lr_nic_types(const struct lr_topo *t, const struct lr_model_opts *o,
+		 struct lr_nic_types *ty)
 {
 	struct lr_nic_spec spec;
 	int ret = 0;
@@ -111,6 +114,11 @@ int lr_nic_types(const struct lr_topo *t, struct lr_nic_types *ty)
 	memset(ty, 0, sizeof(*ty));
 	for (uint32_t i = 0; !ret && i < t->n_nics; i++) {
 		lr_nic_spec_of(t, i, &spec);
+		spec.op = o->op;
+		spec.msg = o->msg;
+		spec.remote_numa = o->remote_numa &&
+			!(o->gpu_buffers && lr_topo_nic_tmpl(t,
+						&t->nics[i])->gpu >= 0);
 		ret = add_type(ty, &spec, i);
 	}
 	return ret;
@@ -137,12 +145,13 @@ static long partner(const struct lr_topo *t, uint32_t tmpl, long *a)
 }
 
 int lr_model_host(const struct lr_topo *t, uint32_t tmpl,
-		  struct lr_pattern_result *res, struct lr_graph *g)
+		  const struct lr_model_opts *o, struct lr_pattern_result *res,
+		  struct lr_graph *g)
 {
 	long a, z = partner(t, tmpl, &a);
 	int ret;
 
-	lr_graph_init(g, t, LR_OP_WRITE);
+	lr_graph_init_opts(g, t, o);
 	if (z < 0)
 		return -ENOENT;
 	ret = lr_pattern_servers(g, (uint32_t)a, (uint32_t)z, false);

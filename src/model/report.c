@@ -50,7 +50,7 @@ static int host_rows(const struct lr_topo *t, struct lr_model_report *r)
 
 		h->tmpl = i;
 		h->n_nics = t->tmpls[i].n_nics;
-		ret = lr_model_host(t, i, &h->res, &g);
+		ret = lr_model_host(t, i, &r->opts, &h->res, &g);
 		h->modelled = !ret;
 		if (!ret) {
 			h->nominal = h->res.nominal;
@@ -80,13 +80,14 @@ static void tier_rows(const struct lr_topo *t, struct lr_model_report *r)
 	}
 }
 
-static int pattern_row(const struct lr_topo *t, struct lr_pattern_row *row)
+static int pattern_row(const struct lr_topo *t, const struct lr_model_opts *o,
+		       struct lr_pattern_row *row)
 {
 	uint64_t t0 = lr_now_ns();
 	struct lr_graph g;
 	int ret;
 
-	lr_graph_init(&g, t, LR_OP_WRITE);
+	lr_graph_init_opts(&g, t, o);
 	ret = lr_pattern_run(&g, row->pattern, &row->res);
 	row->status = ret;
 	if (!ret && g.n_flows)
@@ -96,20 +97,22 @@ static int pattern_row(const struct lr_topo *t, struct lr_pattern_row *row)
 	return ret == -ENOMEM ? ret : 0;
 }
 
-int lr_model_report(const struct lr_topo *t, const enum lr_pattern *pats,
-		    size_t n, struct lr_model_report *r)
+int lr_model_report(const struct lr_topo *t, const struct lr_model_opts *o,
+		    const enum lr_pattern *pats, size_t n,
+		    struct lr_model_report *r)
 {
 	int ret;
 
 	memset(r, 0, sizeof(*r));
 	r->topo = t;
-	ret = lr_nic_types(t, &r->types);
+	r->opts = *o;
+	ret = lr_nic_types(t, o, &r->types);
 	if (!ret)
 		ret = host_rows(t, r);
 	tier_rows(t, r);
 	for (size_t i = 0; !ret && i < n && i < LR_PAT_COUNT; i++) {
 		r->pats[r->n_pats].pattern = pats[i];
-		ret = pattern_row(t, &r->pats[r->n_pats++]);
+		ret = pattern_row(t, o, &r->pats[r->n_pats++]);
 	}
 	return ret;
 }

@@ -5,6 +5,7 @@
 #include "linerate/model.h"
 
 #define MAX_PSW 64
+#define MAX_SOCKETS 8
 
 static const char *const kind_names[LR_RES_KINDS] = {
 	"nic-link-tx", "nic-link-rx", "pcie-read", "pcie-write",
@@ -12,6 +13,14 @@ static const char *const kind_names[LR_RES_KINDS] = {
 	"inter-socket-rx", "leaf-uplinks-up", "leaf-uplinks-down",
 	"upper-uplinks-up", "upper-uplinks-down",
 };
+
+const char *lr_op_name(enum lr_op op)
+{
+	static const char *const names[] = { "write", "read", "send",
+					     "stream" };
+
+	return op <= LR_OP_STREAM ? names[op] : "?";
+}
 
 const char *lr_res_kind_name(enum lr_res_kind kind)
 {
@@ -55,7 +64,9 @@ const char *lr_res_name(const struct lr_graph *g, uint32_t r, char *buf,
 		return buf;
 	case LR_RES_XSOCK_TX:
 	case LR_RES_XSOCK_RX:
-		snprintf(buf, len, "%s inter-socket", t->servers[x->id].name);
+		snprintf(buf, len, "%s inter-socket to node %u",
+			 t->servers[x->id / MAX_SOCKETS].name,
+			 x->id % MAX_SOCKETS);
 		return buf;
 	case LR_RES_SW_UP:
 	case LR_RES_SW_DOWN:
@@ -159,8 +170,8 @@ const char *lr_res_what(const struct lr_graph *g, uint32_t r, char *buf,
 	case LR_RES_XSOCK_TX:
 	case LR_RES_XSOCK_RX:
 		snprintf(buf, len, "inter-socket link %gG (buffer on the "
-			 "remote NUMA node)",
-			 t->tmpls[t->servers[x->id].tmpl].inter_socket_gbps);
+			 "remote NUMA node)", t->tmpls[t->servers[
+				x->id / MAX_SOCKETS].tmpl].inter_socket_gbps);
 		return buf;
 	default:
 		return uplinks_what(t, x, buf, len);

@@ -242,7 +242,9 @@ Test(fairshare, remote_numa_crosses_the_inter_socket_link)
 	lr_graph_init(&g, t, LR_OP_WRITE);
 	g.remote_numa = true;
 	cr_assert_eq(lr_pattern_run(&g, LR_PAT_SERVER, &r), 0);
-	assert_gbps(r.aggregate, 300);
+	/* a on node 0 reads node 1, b the reverse: two directions of 300G */
+	assert_gbps(r.flow.max, 300);
+	assert_gbps(r.aggregate, 600);
 	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_XSOCK_TX);
 	lr_graph_free(&g);
 	lr_topo_free(t);
@@ -293,6 +295,31 @@ Test(fairshare, three_tiers)
 	cr_assert_eq(r.n_flows, 8);
 	assert_gbps(r.aggregate, 2 * 2 * ROCE100);
 	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_GRP_UP);
+	lr_graph_free(&g);
+	lr_topo_free(t);
+}
+
+Test(fairshare, gpu_buffers_skip_the_pcie_switch_uplink)
+{
+	struct lr_topo *t = topo(
+		"hosts:\n  h:\n"
+		"    pcie_switches: [ { name: sw, uplink: gen5 x16 } ]\n"
+		"    nics:\n"
+		"      - { name: a, profile: r400, rail: 0, pcie: gen5 x16, "
+		"pcie_switch: sw, gpu: 0 }\n"
+		"      - { name: b, profile: r400, rail: 1, pcie: gen5 x16, "
+		"pcie_switch: sw, gpu: 1 }\n"
+		"servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
+		"switches: [ { name: \"l[0-1]\", tier: leaf, rail: 0-1, "
+		"servers: \"s[1-2]\" } ]\n");
+	struct lr_model_opts o = { .gpu_buffers = true };
+	struct lr_graph g;
+	struct lr_pattern_result r;
+
+	lr_graph_init_opts(&g, t, &o);
+	cr_assert_eq(lr_pattern_run(&g, LR_PAT_SERVER, &r), 0);
+	assert_gbps(r.aggregate, 2 * ROCE400);
+	cr_assert_eq(r.limit_count[LR_RES_PSW_RD], 0);
 	lr_graph_free(&g);
 	lr_topo_free(t);
 }

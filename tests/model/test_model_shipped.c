@@ -90,10 +90,11 @@ Test(shipped, report_json_is_versioned)
 {
 	struct lr_topo *t = shipped("colossus-rack.yaml");
 	enum lr_pattern pats[] = { LR_PAT_PAIR, LR_PAT_SERVER };
+	struct lr_model_opts opts = { .op = LR_OP_WRITE };
 	struct lr_model_report rep;
 	json_t *doc, *p;
 
-	cr_assert_eq(lr_model_report(t, pats, 2, &rep), 0);
+	cr_assert_eq(lr_model_report(t, &opts, pats, 2, &rep), 0);
 	doc = lr_model_json(&rep);
 	cr_assert_not_null(doc);
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
