@@ -303,12 +303,26 @@ struct lr_tier_row {
 	double max_oversub;		/* highest down/up of one switch */
 };
 
+/* One flow of a pattern, listed when the pattern is small. */
+struct lr_flow_row {
+	uint32_t src_nic, dst_nic;	/* NIC instances of the topology */
+	double gbps;
+	double ecmp_slowest;
+	enum lr_res_kind limit_kind;
+	char limit[96];			/* the resource that limits it */
+};
+
+/* Patterns up to this many flows list every flow (JSON "flows"). */
+#define LR_REPORT_MAX_FLOWS 4096
+
 struct lr_pattern_row {
 	enum lr_pattern pattern;
 	int status;		/* 0, or -errno (not modelled) */
 	double seconds;		/* to build and solve */
 	struct lr_pattern_result res;
 	struct lr_flow_chain slowest;
+	struct lr_flow_row *flows;	/* NULL above LR_REPORT_MAX_FLOWS */
+	size_t n_flows;
 };
 
 struct lr_model_report {

@@ -136,7 +136,39 @@ static json_t *limits_json(const struct lr_pattern_result *s)
 	return o;
 }
 
-static json_t *pattern_json(const struct lr_pattern_row *p, bool ecmp)
+static json_t *nic_name(const struct lr_topo *t, uint32_t nic)
+{
+	const struct lr_nic *n = &t->nics[nic];
+
+	return json_sprintf("%s/%s", t->servers[n->server].name,
+			    lr_topo_nic_tmpl(t, n)->name);
+}
+
+static json_t *flows_json(const struct lr_topo *t,
+			  const struct lr_pattern_row *p, bool ecmp)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < p->n_flows; i++) {
+		const struct lr_flow_row *f = &p->flows[i];
+		json_t *o = json_pack("{s:o, s:o, s:o, s:{s:s, s:s}}",
+				      "src", nic_name(t, f->src_nic),
+				      "dst", nic_name(t, f->dst_nic),
+				      "expected_gbps", gbps(f->gbps),
+				      "limited_by", "kind",
+				      lr_res_kind_name(f->limit_kind),
+				      "resource", f->limit);
+
+		if (ecmp)
+			json_object_set_new(o, "ecmp_slowest_gbps",
+					    gbps(f->ecmp_slowest));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *pattern_json(const struct lr_topo *t,
+			    const struct lr_pattern_row *p, bool ecmp)
 {
 	const struct lr_pattern_result *s = &p->res;
 	json_t *o = json_pack("{s:s, s:b}", "name", lr_pattern_name(p->pattern),
@@ -156,6 +188,8 @@ static json_t *pattern_json(const struct lr_pattern_row *p, bool ecmp)
 		json_object_set_new(o, "ecmp_slowest_flow_gbps",
 				    gbps(s->ecmp_slowest));
 	json_object_set_new(o, "slowest_flow", flow_json(&p->slowest));
+	if (p->flows)
+		json_object_set_new(o, "flow_list", flows_json(t, p, ecmp));
 	json_object_set_new(o, "seconds", json_real(p->seconds));
 	return o;
 }
@@ -174,7 +208,7 @@ json_t *lr_model_json(const struct lr_model_report *r)
 	json_t *pats = json_array();
 
 	for (size_t i = 0; i < r->n_pats; i++)
-		json_array_append_new(pats, pattern_json(&r->pats[i],
+		json_array_append_new(pats, pattern_json(t, &r->pats[i],
 					t->routing == LR_ROUTE_ECMP));
 	return json_pack("{s:s, s:s, s:{s:s, s:s?, s:I, s:I, s:I, s:s, s:I, "
 			 "s:f}, s:o, s:o, s:o, s:o, s:o}",

@@ -80,6 +80,28 @@ static void tier_rows(const struct lr_topo *t, struct lr_model_report *r)
 	}
 }
 
+static int flow_rows(const struct lr_graph *g, struct lr_pattern_row *row)
+{
+	if (!g->n_flows || g->n_flows > LR_REPORT_MAX_FLOWS)
+		return 0;
+	row->flows = calloc(g->n_flows, sizeof(*row->flows));
+	if (!row->flows)
+		return -ENOMEM;
+	row->n_flows = g->n_flows;
+	for (size_t f = 0; f < g->n_flows; f++) {
+		const struct lr_flow *fl = &g->flows[f];
+		struct lr_flow_row *x = &row->flows[f];
+
+		x->src_nic = fl->src_nic;
+		x->dst_nic = fl->dst_nic;
+		x->gbps = fl->rate;
+		x->ecmp_slowest = fl->ecmp_slowest;
+		x->limit_kind = (enum lr_res_kind)g->res[fl->limited_by].kind;
+		lr_res_name(g, fl->limited_by, x->limit, sizeof(x->limit));
+	}
+	return 0;
+}
+
 static int pattern_row(const struct lr_topo *t, const struct lr_model_opts *o,
 		       struct lr_pattern_row *row)
 {
@@ -92,6 +114,8 @@ static int pattern_row(const struct lr_topo *t, const struct lr_model_opts *o,
 	row->status = ret;
 	if (!ret && g.n_flows)
 		lr_flow_chain(&g, row->res.slowest_flow, &row->slowest);
+	if (!ret)
+		ret = flow_rows(&g, row);
 	lr_graph_free(&g);
 	row->seconds = (double)(lr_now_ns() - t0) / 1e9;
 	return ret == -ENOMEM ? ret : 0;
@@ -120,6 +144,8 @@ int lr_model_report(const struct lr_topo *t, const struct lr_model_opts *o,
 void lr_model_report_free(struct lr_model_report *r)
 {
 	lr_nic_types_free(&r->types);
+	for (size_t i = 0; i < r->n_pats; i++)
+		free(r->pats[i].flows);
 	free(r->hosts);
 	memset(r, 0, sizeof(*r));
 }

@@ -147,3 +147,29 @@ Test(shipped, readme_example)
 	lr_topo_free(t);
 	free(text);
 }
+
+Test(shipped, small_patterns_list_their_flows)
+{
+	struct lr_topo *t = shipped("virtual-rack.yaml");
+	enum lr_pattern pats[] = { LR_PAT_BISECTION };
+	struct lr_model_opts opts = { .op = LR_OP_STREAM };
+	struct lr_model_report rep;
+	json_t *doc, *list, *f;
+
+	cr_assert_eq(lr_model_report(t, &opts, pats, 1, &rep), 0);
+	cr_assert_eq(rep.pats[0].n_flows, 8);
+	doc = lr_model_json(&rep);
+	list = json_object_get(json_array_get(json_object_get(doc, "patterns"),
+					      0), "flow_list");
+	cr_assert_eq(json_array_size(list), 8);
+	f = json_array_get(list, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(f, "src")),
+			 "vr1/r0");
+	cr_assert_str_eq(json_string_value(json_object_get(f, "dst")),
+			 "vr3/r0");
+	cr_assert_float_eq(json_real_value(json_object_get(f,
+				"expected_gbps")), 0.9926, 1e-9);
+	json_decref(doc);
+	lr_model_report_free(&rep);
+	lr_topo_free(t);
+}
