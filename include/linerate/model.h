@@ -115,9 +115,10 @@ struct lr_nic_spec {
 };
 
 /*
- * Expected single-flow goodput of one NIC (transmit, large WRITEs) and its
- * ceilings in path order; *limit is the index of the binding one. Returns
- * the number of ceilings written (<= max).
+ * Expected single-flow goodput of one NIC (transmit; spec->op and msg, by
+ * default large WRITEs) and its ceilings: link, PCIe slot, inter-socket
+ * link for a remote buffer. *limit is the index of the binding one.
+ * Returns the number of ceilings written (<= max).
  */
 size_t lr_model_nic(const struct lr_nic_spec *spec, struct lr_ceiling *chain,
 		    size_t max, size_t *limit, double *gbps);

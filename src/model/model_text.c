@@ -126,8 +126,10 @@ static void print_pattern(const struct lr_pattern_row *p, bool ecmp,
 		return;
 	}
 	if (!s->n_flows) {
-		fprintf(out, "  %-11s no flows (no same-rail NICs under "
-			"different leaves)\n", lr_pattern_name(p->pattern));
+		fprintf(out, "  %-11s no flows (no same-rail NIC pairs%s)\n",
+			lr_pattern_name(p->pattern),
+			p->pattern == LR_PAT_ALLTOALL ?
+			" under different leaves" : "");
 		return;
 	}
 	fprintf(out, "  %-11s %8zu %9s %9s %9s %10s %12s %12.2f  %s\n",
