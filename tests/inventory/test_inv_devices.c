@@ -139,6 +139,27 @@ Test(devices, gen4_slot)
 	cr_assert_str_eq(problems(port("mlx5_1")), "");
 }
 
+Test(devices, roce_v1_gids_only)
+{
+	collect("roce-gid-v1");
+	cr_assert_str_eq(problems(port("mlx5_1")), "no RoCE v2 GID");
+	cr_assert_str_eq(problems(port("mlx5_0")), "");
+}
+
+Test(devices, pcie_switch_uplink_at_gen4)
+{
+	const json_t *up;
+
+	collect("roce-switch-gen4");
+	cr_assert_str_eq(problems(port("mlx5_0")), "PCIe switch uplink "
+			 "0000:16:00.0 at Gen4 x16, capable of Gen5 x16");
+	up = json_array_get(json_object_get(json_object_get(
+		lr_inv_find_rdma(doc, "mlx5_0"), "pci"), "upstream"), 1);
+	cr_assert_str_eq(str(up, "role"), "switch_upstream");
+	cr_assert_eq(num(up, "gen"), 4);
+	cr_assert_eq(num(up, "max_gen"), 5);
+}
+
 Test(devices, mtu_1500)
 {
 	collect("roce-mtu1500");

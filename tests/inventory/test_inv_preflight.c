@@ -134,6 +134,23 @@ Test(preflight, far_numa)
 		   "ceiling ~300.00 Gb/s instead of 392.14 Gb/s");
 }
 
+Test(preflight, roce_v1_gids_only)
+{
+	check("roce-gid-v1", "roce-cx7.yaml", "node1", NULL);
+	assert_one("mlx5_1 GID table has no RoCE v2 IPv4 GID, expected one: "
+		   "no traffic (0 Gb/s instead of 392.14 Gb/s)");
+}
+
+Test(preflight, pcie_switch_uplink_at_gen4)
+{
+	check("roce-switch-gen4", "roce-cx7.yaml", "node1", NULL);
+	assert_one("mlx5_0 PCIe switch psw0 uplink (0000:16:00.0) Gen4 x16, "
+		   "expected Gen5 x16: ceiling ~218.93 Gb/s instead of "
+		   "392.14 Gb/s");
+	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
+		"check")), "pcie_switch");
+}
+
 Test(preflight, mtu_1500)
 {
 	check("roce-mtu1500", "roce-cx7.yaml", "node1", NULL);
