@@ -75,9 +75,9 @@ static void print_hosts(const struct lr_model_report *r, FILE *out)
 		const struct lr_host_row *h = &r->hosts[i];
 
 		if (!h->modelled) {
-			fprintf(out, "  %-16s %4zu  (needs two servers of this "
-				"template)\n", t->tmpls[h->tmpl].name,
-				h->n_nics);
+			fprintf(out, "  %-16s %4zu  (not modelled: needs two "
+				"servers of this template with a route)\n",
+				t->tmpls[h->tmpl].name, h->n_nics);
 			continue;
 		}
 		fprintf(out, "  %-16s %4zu %10.2f %10s  %s", t->tmpls[h->tmpl].name,
