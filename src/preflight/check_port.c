@@ -24,6 +24,20 @@ bool pf_check_presence(struct pf_nic *n)
 	return false;
 }
 
+/* A NIC that is only a netdev (tcp profiles): its operational state. */
+static bool netdev_state(struct pf_nic *n)
+{
+	const char *op = pf_str(n->netdev, "operstate");
+	struct lr_nic_spec none = n->spec;
+
+	if (op && (!strcmp(op, "up") || !strcmp(op, "unknown")))
+		return false;
+	none.rate_gbps = 0;
+	pf_finding(n, "state", "link", "up", op ? op : "unknown", &none,
+		   NULL);
+	return true;
+}
+
 bool pf_check_state(struct pf_nic *n)
 {
 	const char *st = pf_str(n->port, "state");
@@ -31,7 +45,9 @@ bool pf_check_state(struct pf_nic *n)
 	struct lr_nic_spec none = n->spec;
 	char found[64];
 
-	if (!n->port || (st && !strcmp(st, "ACTIVE")))
+	if (!n->port)
+		return netdev_state(n);
+	if (st && !strcmp(st, "ACTIVE"))
 		return false;
 	none.rate_gbps = 0;
 	snprintf(found, sizeof(found), "%s (%s)", st ? st : "unknown",

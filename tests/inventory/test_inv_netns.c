@@ -144,6 +144,38 @@ Test(netns, devices_text_and_link_down)
 	free(out);
 }
 
+/* The virtual rack's server vr1 has r0 and r1 at MTU 9000, shaped to 1G. */
+static void preflight_vr1(const char *findings)
+{
+	const char *src = getenv("LINERATE_SOURCE_ROOT");
+	char topo[1024], args[1200], want[2048];
+	char *out;
+
+	snprintf(topo, sizeof(topo), "%s/topologies/virtual-rack.yaml",
+		 src ? src : ".");
+	snprintf(args, sizeof(args), "preflight %s --host vr1 --interval 0 "
+		 "2>&1; echo exit=$?", topo);
+	snprintf(want, sizeof(want), "%svr1: 2 NICs checked against %s "
+		 "(vnode): 1 finding\nexit=1\n", findings, topo);
+	out = run(args);
+	cr_assert_str_eq(out, want);
+	free(out);
+}
+
+Test(netns, preflight_against_the_virtual_rack)
+{
+	cr_assert_eq(sh("ip -n %s link add r0 mtu 9000 type veth peer name "
+			"p0 mtu 9000 && ip -n %s link add r1 mtu 1500 type "
+			"veth peer name p1 mtu 9000 && ip -n %s link set r0 up "
+			"&& ip -n %s link set p0 up && ip -n %s link set r1 up",
+			ns, ns, ns, ns, ns), 0);
+	preflight_vr1("! r1 link lowerlayerdown, expected up: no traffic "
+		      "(0 Gb/s instead of 0.99 Gb/s)\n");
+	cr_assert_eq(sh("ip -n %s link set p1 up", ns), 0);
+	preflight_vr1("! r1 netdev MTU 1500, expected 9000: ceiling ~0.95 "
+		      "Gb/s instead of 0.99 Gb/s\n");
+}
+
 /* Enter the namespace as `ip netns exec` does: netns, then a fresh /sys. */
 static int enter_ns(void)
 {
