@@ -156,8 +156,116 @@ static void saturate(struct lr_graph *g, uint32_t r, const uint32_t *flows,
 	}
 }
 
+/*
+ * A flow's own ceiling: the tightest resource no other flow crosses (its
+ * NIC, its PCIe slot, ...). Such a resource saturates exactly at its
+ * capacity, so these events are sorted once instead of going through the
+ * heap: most resources of a large pattern are of this kind.
+ */
+struct own {
+	struct heap_item it;
+	uint32_t flow;
+};
+
+static int cmp_own(const void *a, const void *b)
+{
+	const struct own *x = a, *y = b;
+
+	if (x->it.level != y->it.level)
+		return x->it.level < y->it.level ? -1 : 1;
+	return (x->it.kind > y->it.kind) - (x->it.kind < y->it.kind);
+}
+
+static struct own *own_ceilings(const struct lr_graph *g, size_t *n)
+{
+	struct own *v = malloc((g->n_flows + 1) * sizeof(*v));
+
+	*n = 0;
+	for (uint32_t f = 0; v && f < g->n_flows; f++) {
+		const struct lr_flow *fl = &g->flows[f];
+		struct own o = { .it.level = -1, .flow = f };
+
+		for (uint32_t i = 0; i < fl->path_len; i++) {
+			uint32_t r = g->path[fl->path_off + i];
+			const struct lr_res *x = &g->res[r];
+
+			if (x->n_flows == 1 && (o.it.level < 0 ||
+						x->cap < o.it.level ||
+						(x->cap == o.it.level &&
+						 x->kind < o.it.kind)))
+				o.it = (struct heap_item){ x->cap, r, x->kind };
+		}
+		if (o.it.level >= 0)
+			v[(*n)++] = o;
+	}
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_own);
+	return v;
+}
+
+/* The shared resource that saturates next (validated): 1, 0 or -ENOMEM. */
+static int next_shared(struct lr_graph *g, struct heap *h,
+		       struct heap_item *top, bool *have)
+{
+	for (;;) {
+		struct lr_res *x;
+		double now;
+
+		if (!*have) {
+			if (!h->n)
+				return 0;
+			*top = heap_pop(h);
+			*have = true;
+		}
+		x = &g->res[top->res];
+		if (x->saturated || !x->unfrozen) {
+			*have = false;
+			continue;
+		}
+		now = level_of(x);
+		if (now <= top->level * (1 + 1e-12) + 1e-12)
+			return 1;
+		*have = false;		/* stale: its level rose */
+		if (heap_push(h, now, top->res, top->kind))
+			return -ENOMEM;
+	}
+}
+
+static void freeze_own(struct lr_graph *g, const struct own *o)
+{
+	g->res[o->it.res].saturated = 1;
+	g->res[o->it.res].share = o->it.level;
+	freeze(g, o->flow, o->it.level, o->it.res);
+}
+
 static int fill(struct lr_graph *g, struct heap *h, const uint32_t *flows,
-		const size_t *off, uint8_t *frozen)
+		const size_t *off, uint8_t *frozen, const struct own *own,
+		size_t n_own)
+{
+	struct heap_item top = { 0 };
+	bool have = false;
+	size_t next = 0;
+	int got;
+
+	for (;;) {
+		got = next_shared(g, h, &top, &have);
+		while (next < n_own && frozen[own[next].flow])
+			next++;
+		if (got < 0)
+			return got;
+		if (next < n_own && (!got || !before(&top, &own[next].it))) {
+			frozen[own[next].flow] = 1;
+			freeze_own(g, &own[next++]);
+			continue;
+		}
+		if (!got)
+			return 0;
+		have = false;
+		saturate(g, top.res, flows, off, frozen);
+	}
+}
+
+static int start(struct lr_graph *g, struct heap *h)
 {
 	int ret = 0;
 
@@ -167,22 +275,8 @@ static int fill(struct lr_graph *g, struct heap *h, const uint32_t *flows,
 		x->used = 0;
 		x->saturated = 0;
 		x->unfrozen = x->n_flows;
-		if (x->n_flows)
+		if (x->n_flows > 1)	/* shared; the others: own ceilings */
 			ret = heap_push(h, level_of(x), r, x->kind);
-	}
-	while (!ret && h->n) {
-		struct heap_item it = heap_pop(h);
-		struct lr_res *x = &g->res[it.res];
-		double now;
-
-		if (x->saturated || !x->unfrozen)
-			continue;
-		now = level_of(x);
-		if (now > it.level * (1 + 1e-12) + 1e-12) {
-			ret = heap_push(h, now, it.res, it.kind); /* stale */
-			continue;
-		}
-		saturate(g, it.res, flows, off, frozen);
 	}
 	return ret;
 }
@@ -190,15 +284,19 @@ static int fill(struct lr_graph *g, struct heap *h, const uint32_t *flows,
 int lr_fairshare(struct lr_graph *g)
 {
 	struct heap h = { 0 };
-	size_t *off = malloc((g->n_res + 1) * sizeof(*off));
+	size_t n_own, *off = malloc((g->n_res + 1) * sizeof(*off));
 	uint32_t *flows = off ? res_flows(g, off) : NULL;
 	uint8_t *frozen = calloc(g->n_flows + 1, 1);
+	struct own *own = own_ceilings(g, &n_own);
 	int ret = -ENOMEM;
 
-	if (off && flows && frozen)
-		ret = fill(g, &h, flows, off, frozen);
+	if (off && flows && frozen && own)
+		ret = start(g, &h);
+	if (!ret)
+		ret = fill(g, &h, flows, off, frozen, own, n_own);
 	for (size_t f = 0; !ret && f < g->n_flows; f++)
 		g->flows[f].ecmp_slowest = g->flows[f].rate;
+	free(own);
 	free(h.v);
 	free(frozen);
 	free(flows);

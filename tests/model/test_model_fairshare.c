@@ -5,6 +5,7 @@
  * link, 2:1 oversubscription, static ECMP against adaptive routing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "helpers.h"
 
@@ -322,4 +323,109 @@ Test(fairshare, gpu_buffers_skip_the_pcie_switch_uplink)
 	cr_assert_eq(r.limit_count[LR_RES_PSW_RD], 0);
 	lr_graph_free(&g);
 	lr_topo_free(t);
+}
+
+/* ---- against a naive progressive filling, on an irregular fabric ---- */
+
+static size_t crossing(const struct lr_graph *g, size_t r, const char *fz)
+{
+	size_t n = 0;
+
+	for (size_t f = 0; f < g->n_flows; f++)
+		for (uint32_t i = 0; !fz[f] && i < g->flows[f].path_len; i++)
+			n += g->path[g->flows[f].path_off + i] == r;
+	return n;
+}
+
+static bool on_path(const struct lr_flow *fl, const uint32_t *path, size_t r)
+{
+	for (uint32_t i = 0; i < fl->path_len; i++)
+		if (path[fl->path_off + i] == r)
+			return true;
+	return false;
+}
+
+/* O(R F^2): every round, the lowest level over all resources. */
+static void naive(const struct lr_graph *g, double *rate)
+{
+	char *fz = calloc(g->n_flows, 1);
+	double *used = calloc(g->n_res, sizeof(*used));
+	size_t left = g->n_flows;
+
+	while (left) {
+		double best = INFINITY;
+		size_t br = 0;
+
+		for (size_t r = 0; r < g->n_res; r++) {
+			size_t n = crossing(g, r, fz);
+
+			if (n && (g->res[r].cap - used[r]) / n < best) {
+				best = (g->res[r].cap - used[r]) / n;
+				br = r;
+			}
+		}
+		for (size_t f = 0; f < g->n_flows; f++) {
+			const struct lr_flow *fl = &g->flows[f];
+
+			if (fz[f] || !on_path(fl, g->path, br))
+				continue;
+			fz[f] = 1;
+			rate[f] = best;
+			left--;
+			for (uint32_t i = 0; i < fl->path_len; i++)
+				used[g->path[fl->path_off + i]] += best;
+		}
+	}
+	free(fz);
+	free(used);
+}
+
+Test(fairshare, matches_naive_progressive_filling)
+{
+	struct lr_topo *t = topo(
+		"  p200: { link: ethernet, transport: rocev2, rate: 200G, "
+		"mtu: 4200 }\n"
+		"hosts:\n  h:\n    sockets: 2\n    inter_socket: 150G\n"
+		"    pcie_switches: [ { name: sw, uplink: gen4 x8 } ]\n"
+		"    nics:\n"
+		"      - { name: a, profile: r100, pcie: gen4 x16, "
+		"pcie_switch: sw }\n"
+		"      - { name: b, profile: p200, numa: 1, pcie: gen3 x16, "
+		"pcie_switch: sw, rail: 0 }\n"
+		"servers: [ { hosts: \"s[01-12]\", template: h } ]\n"
+		"switches:\n"
+		"  - { name: l1, tier: leaf, servers: \"s[01-04]\", uplinks: 2, "
+		"uplink_rate: 100G, up: \"sp[1-2]\" }\n"
+		"  - { name: l2, tier: leaf, servers: \"s[05-08]\", uplinks: 4, "
+		"uplink_rate: 100G, up: \"sp[1-2]\" }\n"
+		"  - { name: l3, tier: leaf, servers: \"s[09-12]\", uplinks: 2, "
+		"uplink_rate: 200G, up: \"sp[1-2]\" }\n"
+		"  - { name: \"sp[1-2]\", tier: spine }\n"
+		"links:\n  - { nic: s03/a, rate: 25G }\n"
+		"  - { nic: s07/b, rate: 40G }\n  - { nic: s10/a, rate: 10G }\n");
+	size_t checked = 0;
+
+	for (int remote = 0; remote < 2; remote++) {
+		for (int p = 0; p < LR_PAT_COUNT; p++) {
+			struct lr_graph g;
+			struct lr_pattern_result r;
+			double *ref;
+
+			lr_graph_init(&g, t, LR_OP_WRITE);
+			g.remote_numa = remote;
+			cr_assert_eq(lr_pattern_run(&g, (enum lr_pattern)p, &r),
+				     0);
+			ref = calloc(g.n_flows + 1, sizeof(*ref));
+			naive(&g, ref);
+			for (size_t f = 0; f < g.n_flows; f++, checked++)
+				cr_assert(fabs(ref[f] - g.flows[f].rate) <
+					  1e-6 * (1 + ref[f]),
+					  "%s flow %zu: %f, naive %f",
+					  lr_pattern_name(p), f,
+					  g.flows[f].rate, ref[f]);
+			free(ref);
+			lr_graph_free(&g);
+		}
+	}
+	cr_assert_gt(checked, 800);
 }
