@@ -42,6 +42,7 @@ struct lr_lat_stats {
 struct lr_dir_side {
 	bool active;
 	bool sender;		/* this end sent in this direction */
+	bool counted;		/* this end counted the bytes (not blind) */
 	uint64_t bytes;		/* in the measured window */
 	uint64_t bytes_total;	/* including warm-up */
 	double seconds;		/* length of the measured window */

@@ -36,7 +36,6 @@ struct lr_result {
 	struct lr_side local_side;	/* the client's engine */
 	struct lr_side peer_side;	/* the server's, when it arrived */
 	bool have_peer_side;
-	bool one_sided;			/* receiver cannot count (RDMA) */
 	struct lr_dir_result dir[LR_DIR_COUNT];
 	json_t *counters;		/* {local:{...}, peer:{...}} or NULL */
 	json_t *errors;			/* [{where, message}] */

@@ -24,8 +24,8 @@
 #define LR_TRANSPORT_ABI 1
 
 enum lr_transport_cap {
-	/* The receiver sees every payload byte (two-sided: tcp, SEND). Without
-	 * it (RDMA WRITE/READ) the sender's completions are authoritative. */
+	/* The receiver sees every payload byte of every operation (tcp).
+	 * Per worker, lr_worker_info.blind says the same for one test. */
 	LR_CAP_RECV_COUNTS = 1u << 0,
 	LR_CAP_BIDIR = 1u << 1,		/* both directions at once */
 	LR_CAP_LATENCY = 1u << 2,	/* ping-pong latency mode */
@@ -99,6 +99,9 @@ struct lr_worker_ctl {
 struct lr_worker_info {
 	enum lr_dir dir;	/* which direction this worker serves */
 	bool sends;		/* true: sender; false: receiver */
+	/* A receiver that cannot see the payload (the passive end of RDMA
+	 * WRITE or READ): its direction has no receiver count. */
+	bool blind;
 };
 
 struct lr_endpoint;

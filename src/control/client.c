@@ -193,7 +193,6 @@ int lr_pair_run(const struct lr_pair_opts *o, struct lr_result *r)
 				    o->params->transport);
 		return -EINVAL;
 	}
-	r->one_sided = !(t.ops->caps & LR_CAP_RECV_COUNTS);
 	ret = cli_open(&t);
 	if (!ret)
 		ret = cli_setup(&t);

@@ -26,6 +26,16 @@ static bool dir_used(const struct run *r, unsigned f, int d)
 	return false;
 }
 
+static bool dir_counted(const struct run *r, unsigned f, int d)
+{
+	for (unsigned i = 0; i < r->nslots; i++)
+		if (r->slots[i].flow_idx == f &&
+		    r->slots[i].info.dir == (enum lr_dir)d &&
+		    !r->slots[i].info.blind)
+			return true;
+	return false;
+}
+
 static int push_interval(struct lr_dir_side *ds, struct track *t,
 			 const struct lr_interval *iv)
 {
@@ -191,6 +201,7 @@ static void finish_side(struct run *r, unsigned f)
 		if (!dir_used(r, f, d))
 			continue;
 		ds->active = true;
+		ds->counted = dir_counted(r, f, d);
 		if (!r->win_start)
 			continue;	/* failed during warm-up */
 		if (t->iv_start_ns != UINT64_MAX && end > t->iv_start_ns)

@@ -55,7 +55,7 @@ static const struct lr_dir_side *side_dir(const struct lr_result *r,
 
 	if (!client && !r->have_peer_side)
 		return NULL;
-	return s->dir[d].active ? &s->dir[d] : NULL;
+	return s->dir[d].active && s->dir[d].counted ? &s->dir[d] : NULL;
 }
 
 static void compute_dir(struct lr_result *r, int d)
@@ -80,8 +80,9 @@ static void compute_dir(struct lr_result *r, int d)
 		dr->bytes_received = rx->bytes;
 		dr->receiver_s = rx->seconds;
 	}
-	/* The receiver's count is authoritative when it can count. */
-	if (rx && !r->one_sided && rx->seconds > 0) {
+	/* The receiver's count is authoritative when it can count (not the
+	 * passive end of RDMA WRITE or READ). */
+	if (rx && rx->seconds > 0) {
 		dr->auth = rx;
 		dr->authority = "receiver";
 	} else {

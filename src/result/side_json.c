@@ -40,7 +40,8 @@ json_t *lr_side_to_json(const struct lr_side *s)
 		if (!ds->active)
 			continue;
 		json_object_set_new(dirs, dir_names[d], json_pack(
-			"{s:b, s:I, s:I, s:f, s:o}", "sender", ds->sender,
+			"{s:b, s:b, s:I, s:I, s:f, s:o}", "sender", ds->sender,
+			"counted", ds->counted,
 			"bytes", (json_int_t)ds->bytes, "bytes_total",
 			(json_int_t)ds->bytes_total, "seconds", ds->seconds,
 			"intervals", intervals_to_json(ds)));
@@ -89,15 +90,17 @@ static int dir_from_json(const json_t *j, struct lr_dir_side *ds, char *err,
 	json_int_t bt = json_integer_value(json_object_get(j, "bytes_total"));
 	size_t n = json_array_size(iv);
 
-	if (!json_is_boolean(json_object_get(j, "sender")) || b < 0 ||
+	if (!json_is_boolean(json_object_get(j, "sender")) ||
+	    !json_is_boolean(json_object_get(j, "counted")) || b < 0 ||
 	    bt < b || !num_ok(json_object_get(j, "seconds"), 1e7) ||
 	    !json_is_array(iv))
-		return bad(err, len, "a direction lacks sender, bytes, "
-			   "bytes_total, seconds or intervals");
+		return bad(err, len, "a direction lacks sender, counted, "
+			   "bytes, bytes_total, seconds or intervals");
 	if (n > LR_MAX_INTERVALS)
 		return bad(err, len, "too many intervals");
 	ds->active = true;
 	ds->sender = json_is_true(json_object_get(j, "sender"));
+	ds->counted = json_is_true(json_object_get(j, "counted"));
 	ds->bytes = (uint64_t)b;
 	ds->bytes_total = (uint64_t)bt;
 	ds->seconds = json_number_value(json_object_get(j, "seconds"));

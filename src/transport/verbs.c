@@ -312,6 +312,9 @@ static void verbs_worker_info(const struct lr_endpoint *ep, unsigned idx,
 {
 	info->dir = ep->d[idx].dir;
 	info->sends = ep->d[idx].sends;
+	/* The passive end of WRITE or READ sees no payload to count. */
+	info->blind = !info->sends && ep->o.op != LR_VOP_SEND &&
+		      !ep->o.write_imm;
 }
 
 static int verbs_run_worker(struct lr_endpoint *ep, unsigned idx,

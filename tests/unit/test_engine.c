@@ -84,14 +84,14 @@ Test(engine, window_excludes_warmup_and_samples_intervals)
 	cr_assert_eq(lr_engine_run(&p, &f, 1, NULL), 0);
 	cr_assert(d->active && d->sender);
 	cr_assert(!f.side.dir[LR_DIR_S2C].active);
-	cr_assert_float_eq(d->seconds, 0.5, 0.03);
+	cr_assert_float_eq(d->seconds, 0.5, 0.05);
 	cr_assert(d->bytes_total > d->bytes, "warm-up bytes not in window");
-	cr_assert(d->niv >= 5 && d->niv <= 6, "%u intervals", d->niv);
+	cr_assert(d->niv >= 4 && d->niv <= 7, "%u intervals", d->niv);
 	for (unsigned i = 0; i < d->niv; i++)
 		sum += d->iv[i].bytes;
 	cr_assert_eq(sum, d->bytes, "intervals add up to the window");
 	/* 2 workers x ~1 MB/s (1 ms sleeps are at least 1 ms) */
-	cr_assert(d->bytes > 500000 && d->bytes <= 1100000, "%llu",
+	cr_assert(d->bytes > 300000 && d->bytes <= 1100000, "%llu",
 		  (unsigned long long)d->bytes);
 	lr_side_free(&f.side);
 }
@@ -153,7 +153,7 @@ Test(engine, watched_descriptor_cancels)
 	pthread_create(&th, NULL, poke, &fds[1]);
 	cr_assert_eq(lr_engine_run(&p, &f, 1, &o), -ECANCELED);
 	pthread_join(th, NULL);
-	cr_assert_float_eq(f.side.dir[LR_DIR_C2S].seconds, 0.2, 0.1);
+	cr_assert_float_eq(f.side.dir[LR_DIR_C2S].seconds, 0.2, 0.15);
 	cr_assert(f.side.dir[LR_DIR_C2S].bytes > 0);
 	lr_side_free(&f.side);
 	close(fds[0]);

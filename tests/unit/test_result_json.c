@@ -14,7 +14,7 @@ static struct lr_interval *ivs(uint64_t a, uint64_t b)
 	return iv;
 }
 
-static void fill(struct lr_result *r, bool one_sided)
+static void fill(struct lr_result *r, bool blind_receiver)
 {
 	struct lr_test_params p = { .transport = "tcp", .msg_size = 65536,
 				    .streams = 2, .duration_s = 2,
@@ -22,13 +22,13 @@ static void fill(struct lr_result *r, bool one_sided)
 	struct lr_dir_side *tx, *rx;
 
 	lr_result_init(r, &p, NULL);
-	r->one_sided = one_sided;
 	tx = &r->local_side.dir[LR_DIR_C2S];
 	rx = &r->peer_side.dir[LR_DIR_C2S];
-	*tx = (struct lr_dir_side){ true, true, 300000000, 350000000, 2.0,
-				    ivs(150000000, 150000000), 2 };
-	*rx = (struct lr_dir_side){ true, false, 250000000, 300000000, 2.0,
-				    ivs(100000000, 150000000), 2 };
+	*tx = (struct lr_dir_side){ true, true, true, 300000000, 350000000,
+				    2.0, ivs(150000000, 150000000), 2 };
+	*rx = (struct lr_dir_side){ true, false, !blind_receiver, 250000000,
+				    300000000, 2.0, ivs(100000000, 150000000),
+				    2 };
 	r->have_peer_side = true;
 	lr_result_compute(r);
 }
@@ -72,7 +72,7 @@ Test(result_json, receiver_is_authoritative)
 	lr_result_free(&r);
 }
 
-Test(result_json, one_sided_uses_sender)
+Test(result_json, blind_receiver_leaves_sender_authoritative)
 {
 	struct lr_result r;
 	json_t *doc;
@@ -83,6 +83,8 @@ Test(result_json, one_sided_uses_sender)
 			 "authority")), "sender");
 	cr_assert_float_eq(json_real_value(json_object_get(dir0(doc), "gbps")),
 			   1.2, 1e-9);
+	cr_assert(json_is_null(json_object_get(dir0(doc), "bytes_received")),
+		  "the passive end of RDMA WRITE has no count");
 	json_decref(doc);
 	lr_result_free(&r);
 }
@@ -151,13 +153,13 @@ Test(result_json, malformed_side_rejected)
 
 	cr_assert_neq(side_text("{}", err), 0);
 	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,"
-		"\"bytes\":-1,\"bytes_total\":0,\"seconds\":1,"
+		"\"counted\":true,\"bytes\":-1,\"bytes_total\":0,\"seconds\":1,"
 		"\"intervals\":[]}}}", err), 0);
-	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,"
+	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"
 		"\"bytes\":1,\"bytes_total\":1,\"seconds\":1,"
 		"\"intervals\":[[0,1]]}}}", err), 0);
 	cr_assert(strstr(err, "interval"), "%s", err);
-	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,"
+	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"
 		"\"bytes\":1,\"bytes_total\":1,\"seconds\":\"x\","
 		"\"intervals\":[]}}}", err), 0);
 }
@@ -170,9 +172,9 @@ Test(result_json, too_many_intervals_rejected)
 
 	for (unsigned i = 0; i <= LR_MAX_INTERVALS; i++)
 		json_array_append_new(iv, json_pack("[i,i,i]", 0, 1, 1));
-	doc = json_pack("{s:{s:{s:b, s:i, s:i, s:i, s:o}}}", "dirs", "c2s",
-			"sender", 1, "bytes", 1, "bytes_total", 1, "seconds", 1,
-			"intervals", iv);
+	doc = json_pack("{s:{s:{s:b, s:b, s:i, s:i, s:i, s:o}}}", "dirs",
+			"c2s", "sender", 1, "counted", 1, "bytes", 1,
+			"bytes_total", 1, "seconds", 1, "intervals", iv);
 	text = json_dumps(doc, 0);
 	cr_assert_neq(side_text(text, err), 0);
 	cr_assert(strstr(err, "too many intervals"), "%s", err);
