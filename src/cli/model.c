@@ -17,7 +17,10 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: linerate model TOPOLOGY [--pattern NAME]... [--json]\n\n"
+		"usage: linerate model TOPOLOGY [--pattern NAME]... [--op OP] "
+		"[--size BYTES]\n"
+		"                      [--memory host|gpu] [--numa local|remote] "
+		"[--json]\n\n"
 		"What the fabric of TOPOLOGY should deliver: per NIC type, "
 		"per server and for\nthe fabric, the nominal rate, the "
 		"expected goodput and the factor that limits it.\n"
