@@ -49,6 +49,19 @@ Test(cli, json)
 	assert_out("\"expected_gbps\": 397.4769");
 }
 
+Test(cli, conditions)
+{
+	cr_assert_eq(run("topologies/colossus-rack.yaml -p server --numa "
+			 "remote"), 0);
+	assert_out("conditions: RDMA write (TCP: stream), large messages, "
+		   "host buffers, remote NUMA node");
+	/* 5 NICs on node 0 and 4 on node 1: 768G each way */
+	assert_out("3600.00    1536.00  inter-socket-tx");
+	cr_assert_eq(run("topologies/colossus-rack.yaml -p server --numa "
+			 "remote --memory gpu --op read --size 64K"), 0);
+	assert_out("RDMA read (TCP: stream), 65536-byte messages, GPU buffers");
+}
+
 Test(cli, bad_pattern)
 {
 	cr_assert_eq(run("topologies/virtual-rack.yaml --pattern pair,ring"),
@@ -68,6 +81,11 @@ Test(cli, usage_errors)
 	assert_out("unknown option '--bogus'");
 	cr_assert_eq(run("topologies/virtual-rack.yaml --pattern"), 2);
 	assert_out("option '--pattern' needs a value");
+	cr_assert_eq(run("topologies/virtual-rack.yaml --op put"), 2);
+	assert_out("linerate model: --op: 'put' is not one of write, read or "
+		   "send");
+	cr_assert_eq(run("topologies/virtual-rack.yaml --size 2G"), 2);
+	assert_out("--size: '2G' is out of range (expected 1 B to 1 GiB");
 	cr_assert_eq(run("--help"), 0);
 	assert_out("usage: linerate model TOPOLOGY");
 }
