@@ -7,7 +7,7 @@
 static const char *const tier_names[] = { "leaf", "spine", "core" };
 
 /* Rounded down: 2 decimals, 4 below 10 Gb/s (shaped virtual links). */
-static const char *g(double v, char *buf)
+static const char *fmt_gbps(double v, char *buf)
 {
 	int dp = v < 10 ? 4 : 2;
 
@@ -28,12 +28,12 @@ static void print_chain(const struct lr_flow_chain *c, FILE *out)
 	char b[24];
 
 	fprintf(out, "    slowest flow %s -> %s: %s Gb/s; ceilings on its "
-		"path:\n", c->src, c->dst, g(c->gbps, b));
+		"path:\n", c->src, c->dst, fmt_gbps(c->gbps, b));
 	for (size_t i = 0; i < c->n; i++) {
 		const struct lr_chain_item *it = &c->v[i];
 
 		fprintf(out, "      %-18s %9s  %-28s %6u flow%s  %s%s\n",
-			lr_res_kind_name(it->kind), g(it->cap, b),
+			lr_res_kind_name(it->kind), fmt_gbps(it->cap, b),
 			it->name, it->n_flows, it->n_flows == 1 ? " " : "s",
 			it->what, it->binding ? "  <- limits" : "");
 	}
@@ -50,13 +50,13 @@ static void print_types(const struct lr_model_report *r, FILE *out)
 		const struct lr_nic_type *ty = &r->types.v[i];
 
 		fprintf(out, "  %6zu %9.2f %9s  %s: %s\n", ty->count,
-			ty->spec.rate_gbps, g(ty->gbps, b),
+			ty->spec.rate_gbps, fmt_gbps(ty->gbps, b),
 			lr_res_kind_name(ty->chain[ty->limit].kind),
 			ty->chain[ty->limit].what);
 		for (size_t k = 0; k < ty->n_chain; k++)
 			if (k != ty->limit)
 				fprintf(out, "  %6s %9s %9s  %s: %s\n", "",
-					"", g(ty->chain[k].gbps, b),
+					"", fmt_gbps(ty->chain[k].gbps, b),
 					lr_res_kind_name(ty->chain[k].kind),
 					ty->chain[k].what);
 	}
@@ -81,7 +81,7 @@ static void print_hosts(const struct lr_model_report *r, FILE *out)
 			continue;
 		}
 		fprintf(out, "  %-16s %4zu %10.2f %10s  %s", t->tmpls[h->tmpl].name,
-			h->n_nics, h->nominal, g(h->res.aggregate, b),
+			h->n_nics, h->nominal, fmt_gbps(h->res.aggregate, b),
 			binding(&h->slowest));
 		if (h->nominal >= 1000)
 			fprintf(out, "  (%.3f of %.3f Tb/s)",
@@ -133,13 +133,13 @@ static void print_pattern(const struct lr_pattern_row *p, bool ecmp,
 		return;
 	}
 	fprintf(out, "  %-11s %8zu %9s %9s %9s %10s %12s %12.2f  %s\n",
-		lr_pattern_name(p->pattern), s->n_flows, g(s->flow.min, b[0]),
-		g(s->flow.median, b[1]), g(s->flow.max, b[2]),
-		g(s->server.median, b[3]), g(s->aggregate, b[4]), s->nominal,
-		binding(&p->slowest));
+		lr_pattern_name(p->pattern), s->n_flows,
+		fmt_gbps(s->flow.min, b[0]), fmt_gbps(s->flow.median, b[1]),
+		fmt_gbps(s->flow.max, b[2]), fmt_gbps(s->server.median, b[3]),
+		fmt_gbps(s->aggregate, b[4]), s->nominal, binding(&p->slowest));
 	if (ecmp)
 		fprintf(out, "  %-11s static ECMP: expected slowest flow %s "
-			"Gb/s\n", "", g(s->ecmp_slowest, b[0]));
+			"Gb/s\n", "", fmt_gbps(s->ecmp_slowest, b[0]));
 	if (p->slowest.n)
 		print_chain(&p->slowest, out);
 }
