@@ -34,6 +34,8 @@
 #define LR_CTL_MAX_FRAME_SERVER (64u * 1024)
 #define LR_CTL_MAX_FRAME_CLIENT (32u * 1024 * 1024)
 #define LR_CTL_MAX_SESSIONS 16		/* concurrent clients of one server */
+/* Message buffers of all running tests of one server together. */
+#define LR_CTL_MAX_BUFFERS (2ull << 30)
 #define LR_CTL_HANDSHAKE_MS 10000
 #define LR_CTL_IDLE_MS 60000		/* between tests of one session */
 

@@ -44,6 +44,8 @@ enum lr_mode { LR_MODE_BW = 0, LR_MODE_LAT = 1 };
 #define LR_MAX_MSG_SIZE (64ull << 20)
 #define LR_MAX_DURATION_S 86400.0
 #define LR_MAX_INTERVALS 100000u
+/* Message buffers of one test: msg_size x streams x directions. */
+#define LR_MAX_TEST_BUFFERS (1ull << 30)
 
 /* What both ends agree on for one test (travels on the control channel). */
 struct lr_test_params {
@@ -65,6 +67,12 @@ static inline bool lr_dir_active(const struct lr_test_params *p, enum lr_dir d)
 	if (p->bidir)
 		return true;
 	return d == (p->reverse ? LR_DIR_S2C : LR_DIR_C2S);
+}
+
+/* Bytes of message buffers a test asks of each end. */
+static inline uint64_t lr_test_buffers(const struct lr_test_params *p)
+{
+	return p->msg_size * p->streams * (p->bidir ? 2u : 1u);
 }
 
 /* Whether the end with the given role sends in direction d. */

@@ -37,6 +37,8 @@ int lr_params_check(const struct lr_test_params *p, char *err, size_t len)
 		why = "interval_s must be 0.01 to 3600";
 	else if (!p->bytes && p->duration_s / p->interval_s > LR_MAX_INTERVALS)
 		why = "duration_s / interval_s must be at most 100000";
+	else if (lr_test_buffers(p) > LR_MAX_TEST_BUFFERS)
+		why = "msg_size x streams x directions must be at most 1 GiB";
 	else if (p->bytes && p->bytes < p->streams)
 		why = "bytes must be at least one per stream";
 	else if (p->bytes && p->warmup_s > 0)

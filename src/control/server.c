@@ -15,6 +15,7 @@
 #include "session_int.h"
 
 static atomic_int active_sessions;
+static _Atomic uint64_t buffers_in_use;	/* bounded by LR_CTL_MAX_BUFFERS */
 
 struct srv_test {
 	struct lr_ctl *c;
@@ -23,7 +24,27 @@ struct srv_test {
 	json_t *opts;
 	struct lr_endpoint_cfg cfg;
 	struct lr_endpoint *ep;
+	uint64_t buffers;	/* reserved from buffers_in_use */
 };
+
+/* Reserve this test's buffers from the server-wide budget. */
+static int srv_reserve(struct srv_test *t, char *err, size_t len)
+{
+	uint64_t want = lr_test_buffers(&t->p);
+	uint64_t used = atomic_fetch_add(&buffers_in_use, want);
+
+	if (used + want > LR_CTL_MAX_BUFFERS) {
+		atomic_fetch_sub(&buffers_in_use, want);
+		snprintf(err, len, "server busy: %llu MiB of message buffers "
+			 "in use, this test needs %llu MiB more (limit %llu MiB)",
+			 (unsigned long long)(used >> 20),
+			 (unsigned long long)(want >> 20),
+			 (unsigned long long)(LR_CTL_MAX_BUFFERS >> 20));
+		return -EBUSY;
+	}
+	t->buffers = want;
+	return 0;
+}
 
 /* Decode and check a test request; the reason goes back to the client. */
 static int srv_decode(struct srv_test *t, const json_t *req)
@@ -51,6 +72,8 @@ static int srv_decode(struct srv_test *t, const json_t *req)
 		snprintf(err, sizeof(err), "'dev' is longer than 64 characters");
 		goto reject;
 	}
+	if (srv_reserve(t, err, sizeof(err)))
+		goto reject;
 	t->cfg.dev = dev;
 	return 0;
 reject:
@@ -134,6 +157,8 @@ static void srv_release(struct srv_test *t)
 	if (t->ep)
 		t->ops->destroy(t->ep);
 	t->ep = NULL;
+	atomic_fetch_sub(&buffers_in_use, t->buffers);
+	t->buffers = 0;
 }
 
 /*

@@ -224,3 +224,41 @@ Test(stdio, session_over_pipes)
 	close(from[0]);
 	proc_cleanup(&p);
 }
+
+static int dial_test(const char *test)
+{
+	int fd = dial();
+
+	send_frame(fd, hello);
+	json_decref(reply(fd));
+	send_frame(fd, test);
+	return fd;
+}
+
+Test(hostile, buffer_budget_shared_by_sessions)
+{
+	/* 64 MiB x 16 streams = 1 GiB each: two fit in 2 GiB, a third not. */
+	static const char *big = "{\"type\":\"test\",\"params\":{"
+		"\"transport\":\"tcp\",\"msg_size\":67108864,\"streams\":16,"
+		"\"duration_s\":1}}";
+	int a = dial_test(big), b = dial_test(big), c;
+	json_t *m;
+
+	m = reply(a);
+	cr_assert_str_eq(lr_msg_type(m), "ready");
+	json_decref(m);
+	m = reply(b);
+	cr_assert_str_eq(lr_msg_type(m), "ready");
+	json_decref(m);
+	c = dial_test(big);
+	m = reply(c);
+	cr_assert_str_eq(lr_msg_type(m), "error");
+	cr_assert(strstr(msg_text(m), "server busy: 2048 MiB of message "
+		  "buffers in use"), "%s", msg_text(m));
+	json_decref(m);
+	close(c);
+	close(a);	/* gives its budget back */
+	close(b);
+	lr_sleep_ns(200000000);
+	still_serving();
+}

@@ -60,6 +60,8 @@ static const struct reject rejects[] = {
 	{ "{\"transport\":\"tcp\",\"duration_s\":\"10\"}", "'duration_s' must be a number" },
 	{ "{\"transport\":\"tcp\",\"bytes\":1000,\"warmup_s\":1}", "takes no warm-up" },
 	{ "{\"transport\":\"tcp\",\"bytes\":3,\"streams\":4}", "at least one per stream" },
+	{ "{\"transport\":\"tcp\",\"msg_size\":67108864,\"streams\":128}",
+	  "msg_size x streams x directions must be at most 1 GiB" },
 };
 
 Test(params, every_bad_field_rejected_with_reason)
