@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The verbs transport end to end: real 'linerate serve' and 'linerate pair'
+ * processes on a Soft-RoCE device (scripts/test-verbs runs this inside the
+ * VM). Skips when the machine has no RDMA device.
+ */
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "../integration/proc.h"
+#include "common.h"
+#include "linerate/util.h"
+
+static struct server srv;
+static char dev[64];
+
+/* Like server_start(), with a set-up bound that suits qemu TCG. */
+static void verbs_server_start(struct server *s)
+{
+	static const char *const words[] = { "serve", "--listen",
+		"127.0.0.1:0", "--timeout", "15", NULL };
+	uint64_t end = lr_now_ns() + 10000000000ull;
+
+	proc_start(&s->proc, words);
+	while (lr_now_ns() < end) {
+		char *log = proc_slurp(s->proc.err);
+		char *at = strstr(log, "listening on 127.0.0.1 port ");
+
+		if (at) {
+			s->port = (uint16_t)atoi(at + 28);
+			free(log);
+			return;
+		}
+		free(log);
+		lr_sleep_ns(10000000);
+	}
+	cr_assert_fail("linerate serve did not start listening");
+}
+
+static void up(void)
+{
+	if (!verbs_find_dev(0, dev, sizeof(dev)))
+		return;
+	verbs_server_start(&srv);
+}
+
+static void down(void)
+{
+	if (srv.proc.pid)
+		server_stop(&srv);
+}
+
+TestSuite(verbs_pair, .init = up, .fini = down, .timeout = 90);
+
+static bool has_word(const char *const *w, const char *word)
+{
+	for (; *w; w++)
+		if (!strcmp(*w, word))
+			return true;
+	return false;
+}
+
+/*
+ * Run pair against srv with extra words (later words win); returns its
+ * JSON document. Under qemu TCG, Soft-RoCE completes in bursts when many
+ * large messages are in flight: a shallow queue keeps every interval busy.
+ */
+static json_t *pair(struct proc *p, int expect_rc, const char *const *extra)
+{
+	const char *words[48] = { "pair", "--json", "--transport", "verbs",
+				  "--interval", "0.25", "--tx-depth", "16",
+				  "--size", "64K" };
+	char peer[64];
+	int n = 10;
+
+	if (!has_word(extra, "--bytes")) {
+		words[n++] = "--warmup";
+		words[n++] = "0.2";
+	}
+	json_error_t je;
+	json_t *doc;
+	char *out, *err;
+
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
+	words[n++] = "--peer";
+	words[n++] = peer;
+	while (*extra)
+		words[n++] = *extra++;
+	words[n] = NULL;
+	proc_start(p, words);
+	proc_wait(p, 60000);
+	out = proc_slurp(p->out);
+	err = proc_slurp(p->err);
+	cr_assert_eq(p->status, expect_rc, "exit %d, stderr: %s\nstdout: %s",
+		     p->status, err, out);
+	doc = json_loads(out, 0, &je);
+	cr_assert_not_null(doc, "stdout is not JSON: %s\n%s", je.text, out);
+	free(out);
+	free(err);
+	return doc;
+}
+
+#define PAIR(p, rc, ...)                                                     \
+	pair(p, rc, (const char *const[]){ "--dev", dev, "--peer-dev", dev,  \
+					   __VA_ARGS__, NULL })
+
+static json_t *dirn(json_t *doc, size_t i)
+{
+	return json_array_get(json_object_get(doc, "directions"), i);
+}
+
+static double num(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	cr_assert(json_is_number(v), "'%s' is not a number", key);
+	return json_number_value(v);
+}
+
+static json_t *endpoint(json_t *doc, const char *side)
+{
+	return json_object_get(json_object_get(doc, side), "endpoint");
+}
+
+static void assert_ok(json_t *doc)
+{
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
+			 "ok", "errors: %s", json_dumps(json_object_get(doc,
+			 "errors"), 0));
+}
+
+static void finish(json_t *doc, struct proc *p)
+{
+	json_decref(doc);
+	proc_cleanup(p);
+}
+
+/* One bandwidth test of op; checks the counts and the endpoint's facts. */
+static void bw(const char *op, const char *const *more)
+{
+	const char *words[32] = { "--dev", dev, "--peer-dev", dev, "--op", op,
+				  "--duration", "1" };
+	struct proc p;
+	json_t *doc, *d, *ep;
+	int n = 8;
+
+	REQUIRE_DEV(0, dev);
+	while (more && *more)
+		words[n++] = *more++;
+	words[n] = NULL;
+	doc = pair(&p, 0, words);
+	assert_ok(doc);
+	d = dirn(doc, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(d, "authority")),
+			 "sender");
+	cr_assert_gt(num(d, "gbps"), 0.001, "%s: %f Gb/s", op, num(d, "gbps"));
+	cr_assert_gt(num(d, "bytes_sent"), 0);
+	ep = endpoint(doc, "local");
+	cr_assert_str_eq(json_string_value(json_object_get(ep, "device")), dev);
+	cr_assert_str_eq(json_string_value(json_object_get(ep, "op")), op);
+	cr_assert_str_eq(json_string_value(json_object_get(ep, "gid_type")),
+			 "RoCE v2");
+	cr_assert_not_null(strstr(json_string_value(json_object_get(ep,
+				  "gid_choice")), "auto"));
+	cr_assert_gt(num(ep, "path_mtu"), 0);
+	cr_assert_not_null(endpoint(doc, "peer"));
+	finish(doc, &p);
+}
+
+Test(verbs_pair, write_bw)
+{
+	bw("write", NULL);
+}
+
+Test(verbs_pair, read_bw)
+{
+	bw("read", NULL);
+}
+
+Test(verbs_pair, send_bw)
+{
+	bw("send", NULL);
+}
+
+Test(verbs_pair, write_post_list_cq_mod_inline)
+{
+	bw("write", (const char *const[]){ "--size", "64", "--tx-depth", "64",
+					   "--post-list", "8",
+					   "--cq-mod", "32", "--inline", "64",
+					   NULL });
+}
+
+/* SEND with few receives: the sink must replenish them to keep going. */
+Test(verbs_pair, send_replenishes_receives)
+{
+	struct proc p;
+	json_t *doc, *d;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--op", "send", "--rx-depth", "4", "--tx-depth",
+		   "8", "--cq-mod", "4", "--size", "4K", "--duration", "1");
+	assert_ok(doc);
+	d = dirn(doc, 0);
+	/* Far more messages than receives ever posted at once. */
+	cr_assert_gt(num(d, "bytes_received"), 64 * 4096.0);
+	finish(doc, &p);
+}
+
+static void several_qps(const char *op)
+{
+	struct proc p;
+	json_t *doc;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--op", op, "--qps", "4", "--size", "16K",
+		   "--duration", "1");
+	assert_ok(doc);
+	cr_assert_eq(num(endpoint(doc, "local"), "qps"), 4);
+	cr_assert_gt(num(dirn(doc, 0), "gbps"), 0.001);
+	finish(doc, &p);
+}
+
+Test(verbs_pair, write_four_qps)
+{
+	several_qps("write");
+}
+
+Test(verbs_pair, read_four_qps)
+{
+	several_qps("read");
+}
+
+Test(verbs_pair, send_four_qps)
+{
+	several_qps("send");
+}
+
+Test(verbs_pair, bidir_send)
+{
+	struct proc p;
+	json_t *doc;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--op", "send", "--bidir", "--qps", "2",
+		   "--size", "8K", "--duration", "1");
+	assert_ok(doc);
+	cr_assert_eq(json_array_size(json_object_get(doc, "directions")), 2);
+	cr_assert_gt(num(dirn(doc, 0), "gbps"), 0.001);
+	cr_assert_gt(num(dirn(doc, 1), "gbps"), 0.001);
+	finish(doc, &p);
+}
+
+Test(verbs_pair, reverse_read)
+{
+	struct proc p;
+	json_t *doc;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--op", "read", "--reverse", "--duration", "1");
+	assert_ok(doc);
+	cr_assert_str_eq(json_string_value(json_object_get(dirn(doc, 0),
+			 "sender")), "server");
+	cr_assert_gt(num(dirn(doc, 0), "gbps"), 0.001);
+	finish(doc, &p);
+}
+
+Test(verbs_pair, write_imm_target_counts)
+{
+	struct proc p;
+	json_t *doc, *d;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--op", "write", "--write-imm", "--size", "16K",
+		   "--duration", "1");
+	assert_ok(doc);
+	d = dirn(doc, 0);
+	cr_assert_gt(num(d, "bytes_received"), 0);
+	cr_assert(json_is_true(json_object_get(endpoint(doc, "local"),
+						"write_imm")));
+	finish(doc, &p);
+}
+
+/* Bytes mode: exact counts; one-sided ops end with an end-of-data SEND. */
+static void exact_bytes(const char *op)
+{
+	struct proc p;
+	json_t *doc, *d;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--op", op, "--bytes", "3000000", "--qps", "2",
+		   "--size", "64K");
+	assert_ok(doc);
+	d = dirn(doc, 0);
+	cr_assert_geq(num(d, "bytes_sent"), 3000000);
+	cr_assert_lt(num(d, "bytes_sent"), 3000000 + 2 * 65536);
+	finish(doc, &p);
+}
+
+Test(verbs_pair, write_fixed_bytes)
+{
+	exact_bytes("write");
+}
+
+Test(verbs_pair, read_fixed_bytes)
+{
+	exact_bytes("read");
+}
+
+Test(verbs_pair, send_fixed_bytes)
+{
+	exact_bytes("send");
+}
+
+static void path_mtu_is(enum ibv_mtu need, const char *const *more,
+			int expect)
+{
+	const char *words[16] = { "--dev", dev, "--peer-dev", dev,
+				  "--duration", "0.5", "--size", "16K" };
+	struct proc p;
+	json_t *doc;
+	int n = 8;
+
+	REQUIRE_DEV(need, dev);
+	while (more && *more)
+		words[n++] = *more++;
+	words[n] = NULL;
+	doc = pair(&p, 0, words);
+	assert_ok(doc);
+	cr_assert_eq(num(endpoint(doc, "local"), "path_mtu"), expect);
+	cr_assert_eq(num(endpoint(doc, "peer"), "path_mtu"), expect);
+	finish(doc, &p);
+}
+
+/* netdev MTU 1500 gives 1024, 9000 gives 4096 (rxe-vm --mtu 1500,9000) */
+Test(verbs_pair, mtu_1024_from_netdev_1500)
+{
+	path_mtu_is(IBV_MTU_1024, NULL, 1024);
+}
+
+Test(verbs_pair, mtu_4096_from_netdev_9000)
+{
+	path_mtu_is(IBV_MTU_4096, NULL, 4096);
+}
+
+Test(verbs_pair, mtu_forced_below_port)
+{
+	path_mtu_is(IBV_MTU_4096, (const char *const[]){ "--op", "send",
+							 "--mtu", "512",
+							 NULL }, 512);
+}
+
+static void cm(const char *op)
+{
+	struct proc p;
+	json_t *doc, *ep;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--cm", "--op", op, "--qps", "2", "--size", "16K",
+		   "--duration", "1");
+	assert_ok(doc);
+	ep = endpoint(doc, "local");
+	cr_assert_str_eq(json_string_value(json_object_get(ep,
+			 "connection")), "rdma_cm");
+	cr_assert_str_eq(json_string_value(json_object_get(ep, "device")), dev);
+	cr_assert_gt(num(dirn(doc, 0), "gbps"), 0.001);
+	finish(doc, &p);
+}
+
+Test(verbs_pair, cm_write)
+{
+	cm("write");
+}
+
+Test(verbs_pair, cm_send)
+{
+	cm("send");
+}
+
+static void latency(const char *op)
+{
+	struct proc p;
+	json_t *doc, *lat;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--latency", "--op", op, "--size", "8",
+		   "--duration", "1");
+	assert_ok(doc);
+	lat = json_object_get(doc, "latency");
+	cr_assert_gt(num(lat, "samples"), 10);
+	cr_assert_gt(num(lat, "median_us"), 0);
+	cr_assert_geq(num(lat, "p99_us"), num(lat, "median_us"));
+	cr_assert_geq(num(lat, "p999_us"), num(lat, "p99_us"));
+	cr_assert_geq(num(lat, "max_us"), num(lat, "p999_us"));
+	finish(doc, &p);
+}
+
+Test(verbs_pair, latency_write)
+{
+	latency("write");
+}
+
+Test(verbs_pair, latency_send)
+{
+	latency("send");
+}
+
+/* An error, before traffic: exit 3 and the cause logged by the end that
+ * found it (this one, or the server). */
+static void setup_error(const char *const *words, const char *cause)
+{
+	struct proc p;
+	json_t *doc;
+	char *err;
+
+	REQUIRE_DEV(0, dev);
+	doc = pair(&p, 3, words);
+	err = proc_slurp(p.err);
+	cr_assert(strstr(err, cause) || server_logged(&srv, cause),
+		  "no '%s' in: %s", cause, err);
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
+			 "error");
+	free(err);
+	finish(doc, &p);
+}
+
+Test(verbs_pair, unknown_device_lists_present)
+{
+	char want[96];
+
+	REQUIRE_DEV(0, dev);
+	snprintf(want, sizeof(want), "unknown RDMA device 'nosuch0' (present:");
+	setup_error((const char *const[]){ "--dev", "nosuch0", NULL }, want);
+}
+
+Test(verbs_pair, gid_index_out_of_range)
+{
+	setup_error((const char *const[]){ "--dev", dev, "--gid-index",
+					   "9999", NULL }, "out of range");
+}
+
+Test(verbs_pair, mtu_above_port)
+{
+	REQUIRE_DEV(IBV_MTU_1024, dev);
+	setup_error((const char *const[]){ "--dev", dev, "--mtu", "4096",
+					   NULL }, "above the active MTU");
+}
+
+Test(verbs_pair, device_by_netdev_address)
+{
+	struct proc p;
+	json_t *doc;
+	const char *ip = getenv("RXE_IP");
+
+	REQUIRE_DEV(0, dev);
+	if (!ip)
+		cr_skip_test("RXE_IP not set (not inside scripts/rxe-vm)");
+	doc = pair(&p, 0, (const char *const[]){ "--dev", ip, "--duration",
+						 "0.5", NULL });
+	assert_ok(doc);
+	cr_assert_not_null(strstr(json_string_value(json_object_get(
+		endpoint(doc, "local"), "gid_choice")), "address of --dev"));
+	finish(doc, &p);
+}
+
+/* The server dies mid-test: the client ends within bounded time. */
+Test(verbs_pair, peer_killed_mid_test)
+{
+	struct proc p;
+	char peer[64];
+	uint64_t t0;
+
+	REQUIRE_DEV(0, dev);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
+	proc_start(&p, (const char *const[]){ "pair", "--json", "--transport",
+		   "verbs", "--peer", peer, "--duration", "20", "--warmup",
+		   "0", NULL });
+	lr_sleep_ns(2500000000ull);
+	t0 = lr_now_ns();
+	proc_kill(&srv.proc, SIGKILL);
+	proc_wait(&srv.proc, 5000);
+	proc_wait(&p, 30000);
+	cr_assert_eq(p.status, 3, "exit %d", p.status);
+	cr_assert_lt((lr_now_ns() - t0) / 1e9, 15.0);
+	proc_cleanup(&p);
+	verbs_server_start(&srv);	/* for .fini */
+}
