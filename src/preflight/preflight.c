@@ -49,32 +49,59 @@ static void check_nic(struct pf_nic *n, const json_t *counters)
 	pf_check_counters(n, counters);
 }
 
-static json_t *nic_summary(const struct pf_nic *n)
+/* The lowest ceiling of this NIC's findings, or the expected one. */
+static double found_ceiling(const struct pf_nic *n, size_t first)
+{
+	double gbps = n->expected;
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(n->findings, i, f) {
+		json_t *c = json_object_get(f, "ceiling_gbps");
+
+		if (i >= first && json_is_number(c) &&
+		    json_number_value(c) < gbps)
+			gbps = json_number_value(c);
+	}
+	return gbps;
+}
+
+static json_t *nic_summary(const struct pf_nic *n, size_t first)
 {
 	const char *dev = pf_str(n->dev ? n->dev : n->netdev, "name");
 
-	return json_pack("{s:s, s:o, s:f}", "nic", n->name,
+	return json_pack("{s:s, s:o, s:f, s:f, s:I}", "nic", n->name,
 			 "device", dev ? json_string(dev) : json_null(),
-			 "expected_gbps", n->expected);
+			 "expected_gbps", n->expected,
+			 "ceiling_gbps", found_ceiling(n, first),
+			 "findings", (json_int_t)(json_array_size(n->findings) -
+						  first));
 }
 
 int lr_preflight_check(const struct lr_topo *t, size_t server,
 		       const json_t *inv, const json_t *counters,
 		       json_t **out)
 {
-	const struct lr_server *s = &t->servers[server];
-	const struct lr_host_tmpl *h = &t->tmpls[s->tmpl];
-	json_t *findings = json_array(), *nics = json_array();
+	const struct lr_server *s;
+	const struct lr_host_tmpl *h;
+	json_t *findings, *nics;
 
+	if (server >= t->n_servers)
+		return -EINVAL;
+	s = &t->servers[server];
+	h = &t->tmpls[s->tmpl];
+	findings = json_array();
+	nics = json_array();
 	for (size_t i = 0; i < h->n_nics; i++) {
 		const struct lr_nic *nic = &t->nics[s->first_nic + i];
 		struct pf_nic n = { .name = h->nics[i].name, .host = h,
 				    .tmpl = &h->nics[i], .findings = findings };
+		size_t first = json_array_size(findings);
 
 		expected_spec(t, nic, &n);
 		find_found(&n, inv);
 		check_nic(&n, counters);
-		json_array_append_new(nics, nic_summary(&n));
+		json_array_append_new(nics, nic_summary(&n, first));
 	}
 	*out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}",
 			 "schema", LR_PREFLIGHT_SCHEMA,

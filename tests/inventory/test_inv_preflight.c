@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Preflight: each fixture host against its topology, exact findings. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,11 +121,19 @@ Test(preflight, width_2x)
 
 Test(preflight, gen4_slot)
 {
+	const json_t *nic;
+
 	check("roce-gen4", "roce-cx7.yaml", "node1", NULL);
 	assert_one("mlx5_0 PCIe Gen4 x16, expected Gen5 x16: "
 		   "ceiling ~218.93 Gb/s instead of 392.14 Gb/s");
 	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
 		"limited_by")), "PCIe Gen4 x16, max payload 256 B");
+	nic = json_array_get(json_object_get(doc, "nics"), 0);
+	cr_assert_float_eq(num(nic, "ceiling_gbps"), 218.93, 1e-9);
+	cr_assert_float_eq(num(nic, "findings"), 1, 1e-9);
+	nic = json_array_get(json_object_get(doc, "nics"), 1);
+	cr_assert_float_eq(num(nic, "ceiling_gbps"), 392.14, 1e-9);
+	cr_assert_float_eq(num(nic, "findings"), 0, 1e-9);
 }
 
 Test(preflight, far_numa)
@@ -204,6 +213,15 @@ Test(preflight, rising_symbol_errors)
 		   "no increase: retransmissions and retraining cost goodput "
 		   "below the 392.14 Gb/s ceiling");
 	cr_assert(json_is_null(json_object_get(finding(0), "ceiling_gbps")));
+}
+
+Test(preflight, server_out_of_range)
+{
+	json_t *out = NULL;
+
+	load("roce-cx7.yaml");
+	cr_assert_eq(lr_preflight_check(topo, 2, NULL, NULL, &out), -EINVAL);
+	cr_assert_null(out);
 }
 
 Test(preflight, devices_to_watch)
