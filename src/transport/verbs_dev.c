@@ -219,7 +219,10 @@ int lr_vdev_open(struct lr_vdev *dev, const char *spec, int gid_index,
 	ret = open_port(dev, list[devi], port);
 	if (ret)
 		goto free_list;
-	ret = lr_vdev_pick_gid(dev, gid_index, peer_host,
+	/* A port that is down has no GIDs worth explaining: say so first. */
+	ret = lr_vdev_check_port(dev, 0);
+	if (!ret)
+		ret = lr_vdev_pick_gid(dev, gid_index, peer_host,
 			       by_addr ? spec : NULL);
 	if (ret)
 		lr_vdev_close(dev);
