@@ -30,15 +30,24 @@ static int temp_file(char *path, size_t len, const char *tag)
 	return fd;
 }
 
-void proc_start_fds(struct proc *p, const char *const *words, int stdin_fd,
-		    int stdout_fd)
+/* LINERATE_BIN and the words, behind `ip netns exec NS` when ns is set. */
+static void spawn(struct proc *p, const char *ns, const char *const *words,
+		  int stdin_fd, int stdout_fd)
 {
-	char *argv[64] = { (char *)bin() };
-	int n = 1, out = temp_file(p->out, sizeof(p->out), "out");
+	char *argv[64];
+	int n = 0, out = temp_file(p->out, sizeof(p->out), "out");
 	int err = temp_file(p->err, sizeof(p->err), "err");
 
+	if (ns) {
+		argv[n++] = "ip";
+		argv[n++] = "netns";
+		argv[n++] = "exec";
+		argv[n++] = (char *)ns;
+	}
+	argv[n++] = (char *)bin();
 	while (*words && n < 63)
 		argv[n++] = (char *)*words++;
+	argv[n] = NULL;
 	p->pid = fork();
 	cr_assert(p->pid >= 0);
 	if (p->pid == 0) {
@@ -47,12 +56,23 @@ void proc_start_fds(struct proc *p, const char *const *words, int stdin_fd,
 		dup2(stdin_fd >= 0 ? stdin_fd : null, 0);
 		dup2(stdout_fd >= 0 ? stdout_fd : out, 1);
 		dup2(err, 2);
-		execv(argv[0], argv);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	close(out);
 	close(err);
 	p->status = -1;
+}
+
+void proc_start_fds(struct proc *p, const char *const *words, int stdin_fd,
+		    int stdout_fd)
+{
+	spawn(p, NULL, words, stdin_fd, stdout_fd);
+}
+
+void proc_start_ns(struct proc *p, const char *ns, const char *const *words)
+{
+	spawn(p, ns, words, -1, -1);
 }
 
 void proc_start(struct proc *p, const char *const *words)
@@ -105,19 +125,22 @@ void proc_cleanup(struct proc *p)
 	unlink(p->err);
 }
 
-void server_start(struct server *s)
+void server_start_ns(struct server *s, const char *ns, const char *addr)
 {
-	static const char *const words[] = { "serve", "--listen",
-		"127.0.0.1:0", "--timeout", "3", NULL };
+	char listen[64], want[80];
+	const char *const words[] = { "serve", "--listen", listen,
+		"--timeout", "3", NULL };
 	uint64_t end = lr_now_ns() + 5000000000ull;
 
-	proc_start(&s->proc, words);
+	snprintf(listen, sizeof(listen), "%s:0", addr);
+	snprintf(want, sizeof(want), "listening on %s port ", addr);
+	spawn(&s->proc, ns, words, -1, -1);
 	while (lr_now_ns() < end) {
 		char *log = proc_slurp(s->proc.err);
-		char *at = strstr(log, "listening on 127.0.0.1 port ");
+		char *at = strstr(log, want);
 
 		if (at) {
-			s->port = (uint16_t)atoi(at + 28);
+			s->port = (uint16_t)atoi(at + strlen(want));
 			free(log);
 			return;
 		}
@@ -125,6 +148,11 @@ void server_start(struct server *s)
 		lr_sleep_ns(10000000);
 	}
 	cr_assert_fail("linerate serve did not start listening");
+}
+
+void server_start(struct server *s)
+{
+	server_start_ns(s, NULL, "127.0.0.1");
 }
 
 void server_stop(struct server *s)

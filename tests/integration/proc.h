@@ -18,6 +18,8 @@ struct proc {
 void proc_start(struct proc *p, const char *const *words);
 void proc_start_fds(struct proc *p, const char *const *words, int stdin_fd,
 		    int stdout_fd);
+/* The same inside a network namespace (`ip netns exec NS`). */
+void proc_start_ns(struct proc *p, const char *ns, const char *const *words);
 /* Wait up to timeout_ms; kill and fail the test past it. Returns status. */
 int proc_wait(struct proc *p, int timeout_ms);
 void proc_kill(struct proc *p, int sig);
@@ -31,6 +33,8 @@ struct server {
 	uint16_t port;
 };
 void server_start(struct server *s);
+/* The same inside namespace ns (NULL: this one), listening on addr. */
+void server_start_ns(struct server *s, const char *ns, const char *addr);
 void server_stop(struct server *s);
 /* Whether the server's log contains text. */
 bool server_logged(struct server *s, const char *text);

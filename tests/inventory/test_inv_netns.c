@@ -20,40 +20,19 @@
 #include "linerate/counters.h"
 #include "linerate/inventory.h"
 #include "linerate/sysfs.h"
+#include "netns.h"
 
 static char ns[32];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 /* Link state changes reach operstate asynchronously (linkwatch). */
 static void wait_state(const char *ifname, const char *state)
 {
-	for (int i = 0; i < 100; i++) {
-		if (!sh("ip -n %s -o link show %s | grep -q 'state %s '", ns,
-			ifname, state))
-			return;
-		usleep(30000);
-	}
-	cr_assert_fail("%s never reached state %s", ifname, state);
+	netns_wait_state(ns, ifname, state);
 }
 
 static void setup(void)
 {
-	if (geteuid() != 0)
-		cr_skip_test("needs root to create network namespaces");
-	if (sh("ip netns list >/dev/null 2>&1"))
-		cr_skip_test("'ip netns' is not available");
+	netns_require();
 	snprintf(ns, sizeof(ns), "lrinv%d", (int)getpid());
 	sh("ip netns del %s 2>/dev/null", ns);
 	cr_assert_eq(sh("ip netns add %s && "

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A real two-host virtual link, measured against the model: two network
+ * namespaces (the hosts), one veth pair between them (the NICs), tc tbf on
+ * both ends at the virtual rack's link rate (the wire), `linerate serve` in
+ * one namespace and `linerate pair --json` in the other.
+ *
+ * Expected numbers come from the model (topologies/virtual-rack.yaml, its
+ * veth-tbf TCP profile): tbf counts L2 frame bytes, so TCP goodput is
+ * rate x MSS / (MSS + 66) with timestamps (DESIGN.md).
+ *
+ * Needs root and `ip netns`; skips otherwise. Addresses (10.79.0.0/24) live
+ * only inside the two namespaces this test creates; no traffic leaves them.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+
+#include "linerate/model.h"
+#include "linerate/topology.h"
+#include "netns.h"
+#include "proc.h"
+
+#define ADDR_A "10.79.0.1"	/* client end, va in ns_a */
+#define ADDR_B "10.79.0.2"	/* server end, vb in ns_b */
+#define TOLERANCE 0.02
+
+static char ns_a[32], ns_b[32];
+static struct server srv;
+static bool srv_running;
+
+/* The virtual rack's NIC profile and its nominal rate (Gb/s). */
+static struct lr_profile profile;
+static double nominal;
+
+static void load_profile(void)
+{
+	const char *src = getenv("LINERATE_SOURCE_ROOT");
+	struct lr_diags d = { 0 };
+	struct lr_topo *t = NULL;
+	char path[1024];
+	long s;
+
+	snprintf(path, sizeof(path), "%s/topologies/virtual-rack.yaml",
+		 src ? src : ".");
+	cr_assert_eq(lr_topo_load(path, &d, &t), 0, "cannot load %s", path);
+	s = lr_topo_find_server(t, "vr1");
+	cr_assert_geq(s, 0, "no server vr1 in the virtual rack");
+	{
+		const struct lr_nic *n = &t->nics[t->servers[s].first_nic];
+
+		profile = *lr_topo_nic_profile(t, n);
+		nominal = lr_topo_nic_rate(t, n);
+	}
+	profile.name = NULL;	/* borrowed strings die with the topology */
+	lr_topo_free(t);
+	lr_diags_free(&d);
+	cr_assert_eq(profile.link, LR_LINK_VETH_TBF);
+	cr_assert_eq(profile.encap, LR_ENCAP_TCP);
+}
+
+/* What the model expects of the profile at another MTU and link rate. */
+static double model_gbps(unsigned mtu, double rate_gbps)
+{
+	struct lr_profile p = profile;
+
+	p.mtu = mtu;
+	return lr_link_goodput(&p, rate_gbps, LR_OP_STREAM, 0);
+}
+
+/* The model's payload per packet: the MSS TCP should negotiate. */
+static unsigned model_mss(unsigned mtu)
+{
+	struct lr_profile p = profile;
+	struct lr_framing f;
+
+	p.mtu = mtu;
+	cr_assert_eq(lr_profile_framing(&p, LR_OP_STREAM, &f), 0);
+	return f.payload;
+}
+
+static void setup(void)
+{
+	netns_require();
+	load_profile();
+	snprintf(ns_a, sizeof(ns_a), "lrlinkA%d", (int)getpid());
+	snprintf(ns_b, sizeof(ns_b), "lrlinkB%d", (int)getpid());
+	sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", ns_a,
+	   ns_b);
+	cr_assert_eq(sh("ip netns add %s && ip netns add %s && "
+			"ip -n %s link set lo up && ip -n %s link set lo up",
+			ns_a, ns_b, ns_a, ns_b), 0,
+		     "cannot create namespaces %s and %s", ns_a, ns_b);
+}
+
+static void teardown(void)
+{
+	if (srv_running)
+		server_stop(&srv);
+	if (ns_a[0])
+		sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
+		   ns_a, ns_b);
+}
+
+TestSuite(netns, .init = setup, .fini = teardown);
+
+/*
+ * tbf's bucket must hold a 64 KiB GSO segment plus ~2 ms of the rate, or
+ * the rate falls short (DESIGN.md): max(128 KiB, 64 KiB + 2 ms x rate).
+ */
+static unsigned tbf_burst(double gbps)
+{
+	double b = 65536 + gbps * 1e9 / 8 * 0.002;
+
+	return b > 131072 ? (unsigned)b : 131072;
+}
+
+static void shape(const char *ns, const char *dev, double gbps)
+{
+	cr_assert_eq(sh("ip netns exec %s tc qdisc replace dev %s root tbf "
+			"rate %.0fmbit burst %u latency 50ms", ns, dev,
+			gbps * 1000, tbf_burst(gbps)), 0,
+		     "cannot shape %s to %.3f Gb/s", dev, gbps);
+}
+
+/* va (ns_a) <-> vb (ns_b), MTU mtu, each end shaped to its rate. */
+static void link_up(unsigned mtu, double gbps_a, double gbps_b)
+{
+	cr_assert_eq(sh("ip -n %s link add va mtu %u type veth peer name vb "
+			"netns %s mtu %u && "
+			"ip -n %s addr add " ADDR_A "/24 dev va && "
+			"ip -n %s addr add " ADDR_B "/24 dev vb && "
+			"ip -n %s link set va up && ip -n %s link set vb up",
+			ns_a, mtu, ns_b, mtu, ns_a, ns_b, ns_a, ns_b), 0,
+		     "cannot create the veth pair");
+	shape(ns_a, "va", gbps_a);
+	shape(ns_b, "vb", gbps_b);
+	netns_wait_state(ns_a, "va", "UP");
+	netns_wait_state(ns_b, "vb", "UP");
+	server_start_ns(&srv, ns_b, ADDR_B);
+	srv_running = true;
+}
+
+/* `linerate pair --json` from ns_a for 2 s after 0.5 s of warm-up. */
+static json_t *pair(void)
+{
+	char peer[64];
+	const char *const words[] = { "pair", "--peer", peer, "--duration",
+		"2", "--warmup", "0.5", "--interval", "0.5", "--json", NULL };
+	struct proc p;
+	json_t *doc;
+	char *out, *err;
+
+	snprintf(peer, sizeof(peer), ADDR_B ":%u", srv.port);
+	proc_start_ns(&p, ns_a, words);
+	proc_wait(&p, 30000);
+	out = proc_slurp(p.out);
+	err = proc_slurp(p.err);
+	cr_assert_eq(p.status, 0, "pair exited %d: %s", p.status, err);
+	doc = json_loads(out, 0, NULL);
+	cr_assert_not_null(doc, "not JSON: %s", out);
+	free(out);
+	free(err);
+	proc_cleanup(&p);
+	return doc;
+}
+
+static json_t *c2s(json_t *doc)
+{
+	json_t *d = json_array_get(json_object_get(doc, "directions"), 0);
+
+	cr_assert_str_eq(json_string_value(json_object_get(d, "direction")),
+			 "c2s");
+	return d;
+}
+
+static double num(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	cr_assert(json_is_number(v), "no number '%s'", key);
+	return json_number_value(v);
+}
+
+static void expect_near(double got, double want, const char *what)
+{
+	cr_log_info("%s: measured %.4f Gb/s, model %.4f Gb/s (%+.2f%%)", what,
+		    got, want, (got / want - 1) * 100);
+	cr_assert(fabs(got / want - 1) <= TOLERANCE,
+		  "%s: measured %.4f Gb/s, model %.4f Gb/s (tolerance 2%%)",
+		  what, got, want);
+}
+
+/* The MSS each end reports is the model's payload per packet. */
+static void expect_mss(json_t *doc, unsigned mtu)
+{
+	json_t *l = json_object_get(json_object_get(doc, "local"), "endpoint");
+	json_t *r = json_object_get(json_object_get(doc, "peer"), "endpoint");
+
+	cr_assert_str_eq(json_string_value(json_object_get(l, "device")),
+			 "va");
+	cr_assert_str_eq(json_string_value(json_object_get(r, "device")),
+			 "vb");
+	cr_assert_eq(num(l, "mss"), model_mss(mtu));
+	cr_assert_eq(num(r, "mss"), model_mss(mtu));
+}
+
+Test(netns, mtu9000_goodput_matches_model, .timeout = 60)
+{
+	double want = model_gbps(9000, nominal);
+	json_t *doc, *d, *iv;
+
+	/* the virtual rack's link: 0.9927 x rate (DESIGN.md) */
+	cr_assert(want > 0.99 * nominal && want < 0.995 * nominal);
+	link_up(9000, nominal, nominal);
+	doc = pair();
+	d = c2s(doc);
+	expect_mss(doc, 9000);
+	expect_near(num(d, "gbps"), want, "MTU 9000");
+	/* a steady link: no interval far below the median */
+	iv = json_object_get(d, "interval_gbps");
+	cr_assert_geq(num(iv, "n"), 3);
+	cr_assert_geq(num(iv, "min"), 0.95 * num(iv, "median"),
+		      "min interval %.4f Gb/s, median %.4f Gb/s",
+		      num(iv, "min"), num(iv, "median"));
+	json_decref(doc);
+}
+
+Test(netns, mtu1500_goodput_is_lower, .timeout = 60)
+{
+	double want = model_gbps(1500, nominal);
+	json_t *doc;
+
+	/* 0.9564 x rate: 1448 B of payload per 1514 B frame */
+	cr_assert(want > 0.956 * nominal && want < 0.957 * nominal);
+	cr_assert_lt(want, model_gbps(9000, nominal));
+	link_up(1500, nominal, nominal);
+	doc = pair();
+	expect_mss(doc, 1500);
+	expect_near(num(c2s(doc), "gbps"), want, "MTU 1500");
+	json_decref(doc);
+}
+
+Test(netns, short_link_is_seen, .timeout = 60)
+{
+	double full = model_gbps(9000, nominal);
+	double want = model_gbps(9000, nominal / 2);
+	double got;
+	json_t *doc;
+
+	/* the client's end shaped to half the rate: its transmit is short */
+	link_up(9000, nominal / 2, nominal);
+	doc = pair();
+	got = num(c2s(doc), "gbps");
+	expect_near(got, want, "link at half rate");
+	cr_assert_lt(got, 0.6 * full,
+		     "a half-rate link (%.4f Gb/s) passes for a full one (%.4f)",
+		     got, full);
+	json_decref(doc);
+}
+
+/* Counter delta of the server's end (vb) from the result's "counters". */
+static double peer_counter(json_t *doc, const char *name)
+{
+	json_t *vb = json_object_get(json_object_get(doc, "counters"), "peer");
+
+	vb = json_object_get(json_object_get(json_object_get(vb, "vb"),
+					     "groups"), "vb/statistics");
+	cr_assert_not_null(vb, "no vb/statistics in the server's counters");
+	return num(vb, name);
+}
+
+/* Packets the receiver sent (ACKs) per packet it received (data). */
+static double acks_per_segment(json_t *doc)
+{
+	return peer_counter(doc, "tx_packets") /
+	       peer_counter(doc, "rx_packets");
+}
+
+/*
+ * Drop one in four full-size segments arriving at vb, in an nftables
+ * netdev ingress chain (this kernel has no netem). Small packets (SYNs,
+ * control frames, the data token) pass, so set-up never waits on a
+ * retransmitted SYN.
+ */
+static void inject_loss(void)
+{
+	cr_assert_eq(sh("ip netns exec %s nft -f - <<'EOF'\n"
+			"table netdev lrloss {\n"
+			"  chain in {\n"
+			"    type filter hook ingress device vb priority 0;\n"
+			"    meta length > 1000 numgen random mod 4 < 1 "
+			"counter drop\n"
+			"  }\n"
+			"}\n"
+			"EOF", ns_b), 0, "cannot add the nftables drop rule");
+}
+
+/*
+ * Loss on the link. What the result shows of it: throughput, and in the
+ * netdev counters the receiver's ACK rate. veth counts a packet in the
+ * receiver's rx counters before the ingress hook drops it, and no netdev
+ * counter counts the drop; TCP retransmits are not netdev counters at all.
+ * But every segment arriving behind a hole is acknowledged at once
+ * (duplicate ACKs with SACK blocks), so the receiving NIC sends several
+ * times more packets per segment received than on a clean link, where
+ * ACKs are delayed and coalesced.
+ */
+Test(netns, loss_lowers_throughput_and_shows_in_counters, .timeout = 60)
+{
+	double base_gbps, loss_gbps, base_acks, loss_acks;
+	json_t *base, *loss;
+
+	if (sh("command -v nft >/dev/null && command -v ethtool >/dev/null"))
+		cr_skip_test("needs nft and ethtool");
+	link_up(9000, nominal, nominal);
+	/* one MSS per packet, so a drop loses one segment, not 64 KiB */
+	cr_assert_eq(sh("ip netns exec %s ethtool -K va tso off gso off gro off"
+			" >/dev/null && ip netns exec %s ethtool -K vb tso off "
+			"gso off gro off >/dev/null", ns_a, ns_b), 0);
+	base = pair();
+	inject_loss();
+	loss = pair();
+	cr_assert_eq(sh("ip netns exec %s nft list chain netdev lrloss in | "
+			"grep -q 'counter packets [1-9]'", ns_b), 0,
+		     "the rule dropped nothing");
+	base_gbps = num(c2s(base), "gbps");
+	loss_gbps = num(c2s(loss), "gbps");
+	base_acks = acks_per_segment(base);
+	loss_acks = acks_per_segment(loss);
+	cr_log_info("clean: %.4f Gb/s, %.3f ACKs per segment; 25%% loss: "
+		    "%.4f Gb/s, %.3f ACKs per segment", base_gbps, base_acks,
+		    loss_gbps, loss_acks);
+	cr_assert_lt(loss_gbps, 0.5 * base_gbps,
+		     "25%% loss: %.4f Gb/s, clean: %.4f Gb/s", loss_gbps,
+		     base_gbps);
+	cr_assert_gt(loss_acks, 2 * base_acks,
+		     "25%% loss: %.3f ACKs per segment, clean: %.3f",
+		     loss_acks, base_acks);
+	json_decref(base);
+	json_decref(loss);
+}
