@@ -394,7 +394,7 @@ static int run_passive(struct lr_vdir *d, struct lr_worker_ctl *ctl)
 	if (ctl->byte_limit)
 		return wait_fins(d, ctl);
 	while (!stopped(ctl))
-		lr_sleep_ns(1000000);
+		lr_sleep_ns(5000000);	/* no busy wait: leave the CPU */
 	return 0;
 }
 
