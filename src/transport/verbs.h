@@ -88,7 +88,7 @@ struct lr_endpoint {
 
 	struct lr_vdev dev;
 	struct ibv_pd *pd;
-	uint8_t *buf;		/* [0, size): target area, [size, 2 size): source */
+	uint8_t *buf;		/* target area, then source area */
 	size_t buflen;
 	struct ibv_mr *mr;
 	struct lr_vdir d[LR_DIR_COUNT];

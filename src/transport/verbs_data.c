@@ -294,12 +294,11 @@ static int send_fins(struct vrun *r)
 static int run_active(struct lr_endpoint *ep, struct lr_vdir *d,
 		      struct lr_worker_ctl *ctl)
 {
-	struct vrun r = { .ep = ep, .d = d, .ctl = ctl,
-			  .opname = ep->o.write_imm && ep->o.op == LR_VOP_WRITE ?
-				    "write-imm" : lr_vop_name(ep->o.op) };
+	struct vrun r = { .ep = ep, .d = d, .ctl = ctl };
 	unsigned idle = 0;
 	int ret = 0, got;
 
+	r.opname = ep->o.write_imm ? "write-imm" : lr_vop_name(ep->o.op);
 	init_template(&r);
 	r.last_ns = lr_now_ns();
 	while (!stopped(ctl)) {

@@ -319,9 +319,12 @@ static int auto_gid(struct lr_vdev *dev, const char *peer_host,
 			 "auto: InfiniBand, port GID (index 0)");
 		return 0;
 	}
-	for (int i = 0; i < dev->pattr.gid_tbl_len; i++)
-		if (!score_gid(dev, i, fam, want_ip, &s) && s.score > best.score)
+	for (int i = 0; i < dev->pattr.gid_tbl_len; i++) {
+		if (score_gid(dev, i, fam, want_ip, &s))
+			continue;
+		if (s.score > best.score)
 			best = s;
+	}
 	if (best.idx < 0) {
 		lr_err("verbs: %s port %u has no GID (no IP address on its "
 		       "netdev?)", dev->name, dev->port);
@@ -433,5 +436,6 @@ json_t *lr_vdev_describe(const struct lr_vdev *dev)
 			 "lid", dev->pattr.lid, "gid", gid,
 			 "gid_index", dev->gid_index, "gid_type", dev->gid_type,
 			 "gid_choice", dev->gid_why,
-			 "active_mtu", (int)mtu_to_bytes(dev->pattr.active_mtu));
+			 "active_mtu",
+			 (int)mtu_to_bytes(dev->pattr.active_mtu));
 }
