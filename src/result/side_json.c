@@ -60,11 +60,22 @@ static int bad(char *err, size_t len, const char *what)
 	return -EPROTO;
 }
 
-static bool num_ok(const json_t *v, double max)
+/*
+ * Seconds from a peer: 0, or 1 ns (the clocks' resolution) to max. Below
+ * that, bytes / seconds overflows to infinity, which JSON cannot carry:
+ * the whole result document would be lost.
+ */
+static bool secs_ok(const json_t *v, double max)
 {
 	double x = json_number_value(v);
 
-	return json_is_number(v) && isfinite(x) && x >= 0 && x <= max;
+	return json_is_number(v) && isfinite(x) &&
+	       (x == 0 || (x >= 1e-9 && x <= max));
+}
+
+static bool count_ok(const json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0;
 }
 
 static int interval_from_json(const json_t *v, struct lr_interval *iv)
@@ -72,9 +83,10 @@ static int interval_from_json(const json_t *v, struct lr_interval *iv)
 	json_t *b = json_array_get(v, 2);
 
 	if (!json_is_array(v) || json_array_size(v) != 3 ||
-	    !num_ok(json_array_get(v, 0), 1e7) ||
-	    !num_ok(json_array_get(v, 1), 1e7) || !json_is_integer(b) ||
-	    json_integer_value(b) < 0)
+	    !secs_ok(json_array_get(v, 0), 1e7) ||
+	    !secs_ok(json_array_get(v, 1), 1e7) || !count_ok(b) ||
+	    json_number_value(json_array_get(v, 1)) <
+	    json_number_value(json_array_get(v, 0)))
 		return -EPROTO;
 	iv->start_s = json_number_value(json_array_get(v, 0));
 	iv->end_s = json_number_value(json_array_get(v, 1));
@@ -91,8 +103,10 @@ static int dir_from_json(const json_t *j, struct lr_dir_side *ds, char *err,
 	size_t n = json_array_size(iv);
 
 	if (!json_is_boolean(json_object_get(j, "sender")) ||
-	    !json_is_boolean(json_object_get(j, "counted")) || b < 0 ||
-	    bt < b || !num_ok(json_object_get(j, "seconds"), 1e7) ||
+	    !json_is_boolean(json_object_get(j, "counted")) ||
+	    !count_ok(json_object_get(j, "bytes")) ||
+	    !count_ok(json_object_get(j, "bytes_total")) || bt < b ||
+	    !secs_ok(json_object_get(j, "seconds"), 1e7) ||
 	    !json_is_array(iv))
 		return bad(err, len, "a direction lacks sender, counted, "
 			   "bytes, bytes_total, seconds or intervals");

@@ -181,3 +181,65 @@ Test(result_json, too_many_intervals_rejected)
 	free(text);
 	json_decref(doc);
 }
+
+/* A server's side with bytes and seconds as given (one interval). */
+static char *side_doc(const char *bytes, const char *secs, const char *iv)
+{
+	char *text;
+
+	cr_assert(asprintf(&text, "{\"dirs\":{\"c2s\":{\"sender\":false,"
+			   "\"counted\":true,\"bytes\":%s,\"bytes_total\":%s,"
+			   "\"seconds\":%s,\"intervals\":[%s]}}}", bytes,
+			   bytes, secs, iv) > 0);
+	return text;
+}
+
+/*
+ * Found by tests/fuzz (fuzz_decode): 9e18 bytes in 1e-310 s is an
+ * infinite rate, which JSON cannot carry, so the client's whole result
+ * document was lost (lr_result_to_json returned NULL, pair printed
+ * nothing). A peer's seconds are 0 or at least 1 ns.
+ */
+Test(result_json, peer_cannot_make_the_document_vanish)
+{
+	static const char *const bad[][3] = {
+		{ "9000000000000000000", "1e-310", "" },
+		{ "9000000000000000000", "1", "[0,1e-310,9000000000000000000]" },
+		{ "1", "1", "[1,0.5,1]" },		/* ends before it starts */
+		{ "\"x\"", "1", "" },			/* bytes not a count */
+	};
+	char err[256], *text;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = side_doc(bad[i][0], bad[i][1], bad[i][2]);
+		cr_assert_neq(side_text(text, err), 0, "accepted: %s", text);
+		free(text);
+	}
+}
+
+Test(result_json, extreme_peer_side_still_renders)
+{
+	struct lr_test_params p = { .transport = "tcp", .msg_size = 1,
+				    .streams = 1, .duration_s = 1,
+				    .interval_s = 0.01 };
+	char err[256], *text = side_doc("9223372036854775807", "1e-9",
+					"[1e-9,1.0000000000000002e-9,"
+					"9223372036854775807]");
+	json_t *j = json_loads(text, 0, NULL), *doc;
+	struct lr_result r;
+
+	lr_result_init(&r, &p, NULL);
+	cr_assert_eq(lr_side_from_json(j, &r.peer_side, err, sizeof(err)), 0,
+		     "%s", err);
+	r.have_peer_side = true;
+	lr_result_compute(&r);
+	doc = lr_result_to_json(&r);
+	cr_assert_not_null(doc);
+	cr_assert_gt(json_real_value(json_object_get(
+		json_array_get(json_object_get(doc, "directions"), 0),
+		"gbps")), 7e19);
+	json_decref(doc);
+	json_decref(j);
+	free(text);
+	lr_result_free(&r);
+}
