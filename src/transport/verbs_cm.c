@@ -21,6 +21,7 @@
 struct lr_vcm {
 	struct rdma_event_channel *ch;
 	struct rdma_cm_id *listen;
+	char src[INET6_ADDRSTRLEN];	/* client: --dev's address, or "" */
 };
 
 /* Private data of CONNECT_REQUEST and ESTABLISHED, network byte order. */
@@ -265,20 +266,32 @@ static int bind_listen(struct lr_endpoint *ep, const char *host,
 	return 0;
 }
 
-/* The address the server listens on: its device's, else the control's. */
-static void listen_host(struct lr_endpoint *ep, const char *dev, char *buf,
-			size_t len)
+/* The IP address of the GID linerate would choose on dev; 0 or -errno. */
+static int dev_addr(const struct lr_endpoint *ep, const char *dev,
+		    char *buf, size_t len)
 {
 	struct lr_vdev d = { 0 };
+	int ret = lr_vdev_open(&d, dev, ep->o.gid_index,
+			       ep->peer_host[0] ? ep->peer_host : NULL);
 
-	snprintf(buf, len, "%s", ep->peer_host[0] ? ep->peer_host : "0.0.0.0");
-	if (!dev || lr_vdev_open(&d, dev, ep->o.gid_index, NULL))
-		return;
+	if (ret)
+		return ret;
 	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)d.gid.raw))
 		inet_ntop(AF_INET, &d.gid.raw[12], buf, (socklen_t)len);
 	else if (d.roce)
 		inet_ntop(AF_INET6, d.gid.raw, buf, (socklen_t)len);
+	else
+		ret = -EADDRNOTAVAIL;
 	lr_vdev_close(&d);
+	return ret;
+}
+
+/* The address the server listens on: its device's, else the control's. */
+static int listen_host(struct lr_endpoint *ep, const char *dev, char *buf,
+		       size_t len)
+{
+	snprintf(buf, len, "%s", ep->peer_host[0] ? ep->peer_host : "0.0.0.0");
+	return dev ? dev_addr(ep, dev, buf, len) : 0;
 }
 
 int lr_vcm_create(struct lr_endpoint *ep, const char *dev, json_t *info)
@@ -297,14 +310,21 @@ int lr_vcm_create(struct lr_endpoint *ep, const char *dev, json_t *info)
 		goto free_cm;
 	}
 	json_object_set_new(info, "cm", json_true());
-	if (ep->role == LR_ROLE_CLIENT)
+	if (ep->role == LR_ROLE_CLIENT) {
+		/* rdma_cm routes from --dev's address when there is one. */
+		ret = dev ? dev_addr(ep, dev, ep->cm->src,
+				     sizeof(ep->cm->src)) : 0;
+		if (ret)
+			goto destroy_channel;
 		return 0;
+	}
 	if (rdma_create_id(ep->cm->ch, &ep->cm->listen, NULL, RDMA_PS_TCP)) {
 		ret = cm_err("rdma_create_id");
 		goto destroy_channel;
 	}
-	listen_host(ep, dev, host, sizeof(host));
-	ret = bind_listen(ep, host, info);
+	ret = listen_host(ep, dev, host, sizeof(host));
+	if (!ret)
+		ret = bind_listen(ep, host, info);
 	if (ret)
 		goto destroy_listen;
 	return 0;
@@ -320,14 +340,14 @@ free_cm:
 }
 
 static int resolve(struct lr_endpoint *ep, struct lr_vqp *q,
-		   struct sockaddr_storage *dst)
+		   struct sockaddr_storage *src, struct sockaddr_storage *dst)
 {
 	if (rdma_create_id(ep->cm->ch, &q->cm_id, q, RDMA_PS_TCP)) {
 		q->cm_id = NULL;
 		return cm_err("rdma_create_id");
 	}
-	if (rdma_resolve_addr(q->cm_id, NULL, (struct sockaddr *)dst,
-			      ep->timeout_ms))
+	if (rdma_resolve_addr(q->cm_id, (struct sockaddr *)src,
+			      (struct sockaddr *)dst, ep->timeout_ms))
 		return cm_err("rdma_resolve_addr");
 	if (wait_simple(ep, RDMA_CM_EVENT_ADDR_RESOLVED))
 		return -EHOSTUNREACH;
@@ -347,7 +367,7 @@ static int client_connect(struct lr_endpoint *ep, const json_t *peer)
 	const char *host = json_string_value(json_object_get(peer, "cm_addr"));
 	json_int_t port = json_integer_value(json_object_get(peer, "cm_port"));
 	unsigned n = lr_verbs_nqp_total(ep);
-	struct sockaddr_storage dst;
+	struct sockaddr_storage dst, src, *srcp = NULL;
 	struct rdma_conn_param cp;
 	struct cm_pdata pd;
 	int ret;
@@ -355,8 +375,12 @@ static int client_connect(struct lr_endpoint *ep, const json_t *peer)
 	if (!host || !host[0])
 		host = ep->peer_host;
 	ret = get_addr(host, (uint16_t)port, &dst);
+	if (!ret && ep->cm->src[0]) {
+		ret = get_addr(ep->cm->src, 0, &src);
+		srcp = &src;
+	}
 	for (uint32_t s = 0; !ret && s < n; s++)
-		ret = resolve(ep, slot_qp(ep, s), &dst);
+		ret = resolve(ep, slot_qp(ep, s), srcp, &dst);
 	if (!ret)
 		ret = adopt_device(ep, slot_qp(ep, 0)->cm_id);
 	if (!ret)

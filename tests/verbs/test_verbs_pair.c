@@ -192,6 +192,21 @@ Test(verbs_pair, write_post_list_cq_mod_inline)
 					   NULL });
 }
 
+Test(verbs_pair, read_tclass_sl)
+{
+	bw("read", (const char *const[]){ "--tclass", "104", "--sl", "2",
+					  NULL });
+}
+
+Test(verbs_pair, device_with_port)
+{
+	static char spec[80];
+
+	REQUIRE_DEV(0, dev);
+	snprintf(spec, sizeof(spec), "%s:1", dev);
+	bw("send", (const char *const[]){ "--dev", spec, NULL });
+}
+
 /* SEND with few receives: the sink must replenish them to keep going. */
 Test(verbs_pair, send_replenishes_receives)
 {
