@@ -25,6 +25,9 @@
 #include "linerate/transport.h"
 
 #define LR_VERBS_POST_LIST_MAX 64u
+/* RDMA READs in flight per QP: the device's limit, below librdmacm's 0xff
+ * ("the maximum"). READ bandwidth depends on it. */
+#define LR_VERBS_RD_ATOM_MAX 254u
 
 enum lr_vop { LR_VOP_WRITE = 0, LR_VOP_READ = 1, LR_VOP_SEND = 2 };
 

@@ -175,7 +175,8 @@ static void fill_pdata(const struct lr_endpoint *ep, uint32_t slot,
 	pd->addr = htobe64((uint64_t)(uintptr_t)ep->buf);
 	pd->rkey = htonl(ep->mr->rkey);
 	pd->slot = htonl(slot);
-	pd->rd_atom = htonl(ra > 16 ? 16 : ra);
+	pd->rd_atom = htonl(ra > LR_VERBS_RD_ATOM_MAX ? LR_VERBS_RD_ATOM_MAX :
+			    ra);
 }
 
 static int take_pdata(struct lr_endpoint *ep, const void *data, uint8_t len,
@@ -205,8 +206,12 @@ static void conn_param(const struct lr_endpoint *ep, struct cm_pdata *pd,
 	memset(cp, 0, sizeof(*cp));
 	cp->private_data = pd;
 	cp->private_data_len = sizeof(*pd);
-	cp->responder_resources = (uint8_t)(ra > 16 ? 16 : ra);
-	cp->initiator_depth = (uint8_t)(ia > 16 ? 16 : ia);
+	if (ra > LR_VERBS_RD_ATOM_MAX)
+		ra = LR_VERBS_RD_ATOM_MAX;
+	if (ia > LR_VERBS_RD_ATOM_MAX)
+		ia = LR_VERBS_RD_ATOM_MAX;
+	cp->responder_resources = (uint8_t)ra;
+	cp->initiator_depth = (uint8_t)ia;
 	cp->retry_count = 7;
 	cp->rnr_retry_count = 7;
 }

@@ -320,6 +320,34 @@ static int run_active(struct lr_endpoint *ep, struct lr_vdir *d,
 	return 0;
 }
 
+/* Post again the receives that completed, one chain per QP. */
+static int replenish(struct lr_endpoint *ep, struct lr_vdir *d,
+		     struct ibv_wc *wc, int n,
+		     struct lr_worker_ctl *ctl)
+{
+	for (int i = 0; i < n; i++) {
+		unsigned qi = (unsigned)wc[i].wr_id, k = 1;
+		int ret;
+
+		if (qi == UINT32_MAX)
+			continue;	/* already counted in a chain */
+		for (int j = i + 1; j < n; j++)
+			k += (unsigned)wc[j].wr_id == qi;
+		ret = lr_vdata_post_recvs(ep, &d->qps[qi], qi, k);
+		if (ret) {
+			lr_worker_fail(ctl, ret, "verbs: replenish receive "
+				       "failed");
+			return ret;
+		}
+		if (k == 1)
+			continue;
+		for (int j = i + 1; j < n; j++)
+			if ((unsigned)wc[j].wr_id == qi)
+				wc[j].wr_id = UINT32_MAX;
+	}
+	return 0;
+}
+
 /* The sink of SEND or WRITE with immediate: count and replenish. */
 static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 		    struct lr_worker_ctl *ctl)
@@ -338,20 +366,13 @@ static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 			return -EIO;
 		}
 		for (int i = 0; i < n; i++) {
-			unsigned qi = (unsigned)wc[i].wr_id;
-			int ret;
-
 			if (wc[i].status != IBV_WC_SUCCESS)
 				return lr_vdata_wc_fail(ctl, &wc[i], what);
 			bytes += ep->o.op == LR_VOP_SEND ? wc[i].byte_len :
 				 ep->p.msg_size;
-			ret = lr_vdata_post_recvs(ep, &d->qps[qi], qi, 1);
-			if (ret) {
-				lr_worker_fail(ctl, ret, "verbs: replenish "
-					       "receive failed");
-				return ret;
-			}
 		}
+		if (n > 0 && replenish(ep, d, wc, n, ctl))
+			return ctl->error;
 		if (n > 0) {
 			total += bytes;
 			atomic_fetch_add_explicit(&ctl->bytes, bytes,

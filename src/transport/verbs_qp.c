@@ -12,7 +12,6 @@
 #include "linerate/util.h"
 #include "verbs.h"
 
-#define RD_ATOM_MAX 16
 
 const char *lr_vop_name(enum lr_vop op)
 {
@@ -24,20 +23,26 @@ const char *lr_vop_name(enum lr_vop op)
 	return n[op];
 }
 
-static uint32_t rd_atom_dest(const struct lr_endpoint *ep)
+static uint32_t rd_atom_clamp(int n)
 {
-	int n = ep->dev.dattr.max_qp_rd_atom;
-
-	return n < 1 ? 1 : n > RD_ATOM_MAX ? RD_ATOM_MAX : (uint32_t)n;
+	if (n < 1)
+		return 1;
+	return (uint32_t)n > LR_VERBS_RD_ATOM_MAX ? LR_VERBS_RD_ATOM_MAX :
+						     (uint32_t)n;
 }
 
+/* RDMA READs this end serves at once. */
+static uint32_t rd_atom_dest(const struct lr_endpoint *ep)
+{
+	return rd_atom_clamp(ep->dev.dattr.max_qp_rd_atom);
+}
+
+/* RDMA READs this end issues at once: what the peer serves, at most. */
 static uint32_t rd_atom_init(const struct lr_endpoint *ep)
 {
-	uint32_t n = (uint32_t)ep->dev.dattr.max_qp_init_rd_atom;
+	uint32_t n = rd_atom_clamp(ep->dev.dattr.max_qp_init_rd_atom);
 
-	if (n > ep->peer_rd_atom)
-		n = ep->peer_rd_atom;
-	return n < 1 ? 1 : n > RD_ATOM_MAX ? RD_ATOM_MAX : n;
+	return n > ep->peer_rd_atom && ep->peer_rd_atom ? ep->peer_rd_atom : n;
 }
 
 int lr_vqp_to_init(const struct lr_endpoint *ep, struct ibv_qp *qp)
