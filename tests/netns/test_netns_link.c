@@ -261,8 +261,8 @@ Test(netns, short_link_is_seen, .timeout = 60)
 	got = num(c2s(doc), "gbps");
 	expect_near(got, want, "link at half rate");
 	cr_assert_lt(got, 0.6 * full,
-		     "a half-rate link (%.4f Gb/s) passes for a full one (%.4f)",
-		     got, full);
+		     "a half-rate link (%.4f Gb/s) passes for a full one "
+		     "(%.4f)", got, full);
 	json_decref(doc);
 }
 

@@ -204,9 +204,10 @@ Test(result_json, peer_cannot_make_the_document_vanish)
 {
 	static const char *const bad[][3] = {
 		{ "9000000000000000000", "1e-310", "" },
-		{ "9000000000000000000", "1", "[0,1e-310,9000000000000000000]" },
-		{ "1", "1", "[1,0.5,1]" },		/* ends before it starts */
-		{ "\"x\"", "1", "" },			/* bytes not a count */
+		{ "9000000000000000000", "1",
+		  "[0,1e-310,9000000000000000000]" },
+		{ "1", "1", "[1,0.5,1]" },	/* ends before it starts */
+		{ "\"x\"", "1", "" },		/* bytes not a count */
 	};
 	char err[256], *text;
 
