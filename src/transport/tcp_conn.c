@@ -62,7 +62,8 @@ static int apply_opts(const struct tcp_ep *ep, int fd)
 	if (*cc && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc,
 			      (socklen_t)strlen(cc)))
 		goto fail;
-	if (ep->opts.no_delay &&
+	/* Ping-pong must not wait on Nagle at either end. */
+	if ((ep->opts.no_delay || ep->params.mode == LR_MODE_LAT) &&
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
 		goto fail;
 	return lr_sock_set_timeouts(fd, TCP_POLL_MS);
