@@ -16,6 +16,8 @@ int lr_sock_listen(const char *host, uint16_t port, int backlog,
  * the name does not resolve). */
 int lr_sock_connect(const char *host, uint16_t port, int timeout_ms,
 		    const char *dev);
+/* TCP_NODELAY: for request/response traffic such as the control channel. */
+int lr_sock_nodelay(int fd);
 /* Accept one connection within timeout_ms. Returns the socket or -errno. */
 int lr_sock_accept(int lfd, int timeout_ms);
 /* Blocking I/O with SO_RCVTIMEO/SO_SNDTIMEO of ms milliseconds. */

@@ -43,6 +43,7 @@ static int cli_open(struct cli_test *t)
 				    peer, strerror(-fd));
 		return fd;
 	}
+	lr_sock_nodelay(fd);
 	lr_ctl_init(&t->c, fd, fd, LR_CTL_MAX_FRAME_CLIENT, peer);
 	ret = lr_ctl_hello_client(&t->c, o->connect_timeout_ms, &hello);
 	if (ret)

@@ -232,6 +232,7 @@ static void *session_thread(void *arg)
 	lr_sock_name(cn->fd, 1, addr, sizeof(addr), &port);
 	lr_sock_name(cn->fd, 0, local, sizeof(local), NULL);
 	snprintf(peer, sizeof(peer), "client %s port %u", addr, port);
+	lr_sock_nodelay(cn->fd);
 	lr_ctl_init(&c, cn->fd, cn->fd, LR_CTL_MAX_FRAME_SERVER, peer);
 	/* Data connections listen where the control connection arrived. */
 	lr_serve_session(&c, local, cn->timeout_ms);

@@ -133,7 +133,7 @@ static int wait_fd(int fd, short events, int timeout_ms)
 static int connect_one(const struct addrinfo *ai, int timeout_ms,
 		       const char *dev)
 {
-	int fd, ret, err = 0, one = 1;
+	int fd, ret, err = 0;
 	socklen_t len = sizeof(err);
 
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
@@ -157,7 +157,6 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms,
 	if (ret)
 		goto err_close;
 	fcntl(fd, F_SETFL, 0);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
 err_close:
 	close(fd);
@@ -180,6 +179,15 @@ int lr_sock_connect(const char *host, uint16_t port, int timeout_ms,
 	}
 	freeaddrinfo(res);
 	return fd;
+}
+
+int lr_sock_nodelay(int fd)
+{
+	int one = 1;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		return -errno;
+	return 0;
 }
 
 int lr_sock_accept(int lfd, int timeout_ms)
