@@ -114,6 +114,29 @@ static int parse_spec(const char *spec, char *name, size_t len,
 	return 0;
 }
 
+/* The first device with an active port (else the first device). */
+static int first_active_device(struct ibv_device **list, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct ibv_context *ctx = ibv_open_device(list[i]);
+		struct ibv_device_attr da;
+		struct ibv_port_attr pa;
+		bool up = false;
+
+		if (!ctx)
+			continue;
+		if (ibv_query_device(ctx, &da))
+			da.phys_port_cnt = 0;
+		for (unsigned p = 1; p <= da.phys_port_cnt && !up; p++)
+			up = !ibv_query_port(ctx, (uint8_t)p, &pa) &&
+			     pa.state == IBV_PORT_ACTIVE;
+		ibv_close_device(ctx);
+		if (up)
+			return i;
+	}
+	return 0;
+}
+
 static int find_device(struct ibv_device **list, int n, const char *spec,
 		       int *devi, unsigned *port, bool *by_addr)
 {
@@ -121,7 +144,7 @@ static int find_device(struct ibv_device **list, int n, const char *spec,
 
 	*by_addr = false;
 	if (!spec) {
-		*devi = 0;
+		*devi = first_active_device(list, n);
 		*port = 0;
 		return 0;
 	}
