@@ -73,16 +73,37 @@ static void close_interval(struct run *r, unsigned f, int d, uint64_t now,
 	t->iv_start_bytes = c;
 }
 
-static void sample_all(struct run *r, uint64_t now, bool boundary)
+/*
+ * A counter and the moment it held: the midpoint of two clock reads around
+ * the sum, retried while they lie far apart, so that a thread preempted
+ * between the clock and the counters does not skew the sample.
+ */
+static uint64_t read_counter(const struct run *r, unsigned f, int d,
+			     uint64_t *at)
+{
+	uint64_t t1, t2, c;
+
+	for (int i = 0;; i++) {
+		t1 = lr_now_ns();
+		c = engine_sum(r, f, (enum lr_dir)d);
+		t2 = lr_now_ns();
+		if (t2 - t1 <= ENGINE_SAMPLE_SLACK_NS || i == 4)
+			break;
+	}
+	*at = t1 + (t2 - t1) / 2;
+	return c;
+}
+
+static void sample_all(struct run *r, bool boundary)
 {
 	for (unsigned f = 0; f < r->nflows; f++) {
 		for (int d = 0; d < LR_DIR_COUNT; d++) {
 			struct track *t = track_of(r, f, d);
-			uint64_t done_ns, c;
+			uint64_t done_ns, c, now;
 
 			if (!dir_used(r, f, d) || t->iv_start_ns == UINT64_MAX)
 				continue;	/* bytes mode: already finished */
-			c = engine_sum(r, f, (enum lr_dir)d);
+			c = read_counter(r, f, d, &now);
 			/* Bytes mode: a finished direction ends when its
 			 * last worker did, not at this sample. */
 			if (!r->win_end && engine_all_done(r, f, d, &done_ns)) {
@@ -107,7 +128,8 @@ static void start_window(struct run *r, uint64_t now)
 		for (int d = 0; d < LR_DIR_COUNT; d++) {
 			struct track *t = track_of(r, f, d);
 
-			t->base = engine_sum(r, f, (enum lr_dir)d);
+			t->base = read_counter(r, f, d, &now);
+			t->start_ns = now;
 			t->last = t->base;
 			t->last_ns = now;
 			t->iv_start_bytes = t->base;
@@ -171,7 +193,7 @@ static int run_loop(struct run *r, uint64_t t0)
 		if (r->win_start) {
 			bool b = now >= next_iv;
 
-			sample_all(r, now, b);
+			sample_all(r, b);
 			if (b)
 				next_iv += r->iv_ns;
 			if ((r->win_end && now >= r->win_end) ||
@@ -208,7 +230,7 @@ static void finish_side(struct run *r, unsigned f)
 			close_interval(r, f, d, end, t->last);
 		ds->bytes = t->last - t->base;
 		ds->bytes_total = t->last;
-		ds->seconds = (double)(end - r->win_start) / 1e9;
+		ds->seconds = (double)(end - t->start_ns) / 1e9;
 	}
 	if (r->lat)
 		lr_lat_stats(&r->lat[f], &side->lat);
@@ -276,7 +298,7 @@ int lr_engine_run(const struct lr_test_params *p, struct lr_engine_flow *f,
 	ret = run_loop(&r, lr_now_ns());
 	/* The window ends now: what arrives while workers stop is not in it. */
 	if (ret && r.win_start)
-		sample_all(&r, lr_now_ns(), false);
+		sample_all(&r, false);
 	/* Keep moving bytes a little past a complete window, so that the
 	 * peer's window, which closes a moment apart, sees no stall. Failures
 	 * in that tail (the peer closing) are not the test's. */

@@ -8,6 +8,7 @@
 #include "linerate/engine.h"
 
 #define ENGINE_STEP_NS 20000000ull	/* 20 ms: how often errors are seen */
+#define ENGINE_SAMPLE_SLACK_NS 50000ull	/* clock reads around a sample */
 #define ENGINE_TAIL_NS 250000000ull	/* running on past the window */
 #define ENGINE_LAT_CAP 1000000u		/* latency samples kept per flow */
 
@@ -26,6 +27,7 @@ struct slot {
 /* The bookkeeping of one direction of one flow. */
 struct track {
 	uint64_t base;			/* counter at the window's start */
+	uint64_t start_ns;		/* when base was read */
 	uint64_t last;			/* counter at the last sample */
 	uint64_t last_ns;		/* time of the last sample */
 	uint64_t iv_start_bytes, iv_start_ns;
