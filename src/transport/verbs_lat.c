@@ -132,7 +132,7 @@ static int wait_msg(struct vlat *l, uint8_t seq, uint64_t start)
 			atomic_thread_fence(memory_order_acquire);
 			return 1;
 		}
-		if (++spin < 1024)
+		if (++spin < 16384)
 			continue;
 		spin = 0;
 		if (stopped(l->ctl))
