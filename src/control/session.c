@@ -11,6 +11,13 @@ void session_log_side(const char *peer, const struct lr_test_params *p,
 
 		if (!ds->active)
 			continue;
+		if (!ds->counted) {
+			lr_info("%s: %s %s: this end cannot see the payload "
+				"(the sender's completions count)", peer,
+				p->transport, d == LR_DIR_C2S ? "client->server"
+							      : "server->client");
+			continue;
+		}
 		lr_info("%s: %s %s %.3f Gb/s (%llu bytes in %.3f s)", peer,
 			p->transport, ds->sender ? "sent" : "received",
 			lr_gbps(ds->bytes, ds->seconds),
