@@ -428,4 +428,5 @@ Test(fairshare, matches_naive_progressive_filling)
 		}
 	}
 	cr_assert_gt(checked, 800);
+	lr_topo_free(t);
 }
