@@ -63,15 +63,6 @@ static int send_msg(struct cli_test *t, json_t *m)
 	return ret ? ctl_fail(t, ret) : 0;
 }
 
-static json_t *local_json(const struct cli_test *t)
-{
-	char host[256] = "";
-
-	gethostname(host, sizeof(host) - 1);
-	return json_pack("{s:s, s:s, s:o}", "role", "client", "host", host,
-			 "endpoint", t->ops->describe(t->ep));
-}
-
 /* test -> ready, create, connect -> connected */
 static int cli_setup(struct cli_test *t)
 {
@@ -115,7 +106,7 @@ static int cli_setup(struct cli_test *t)
 	json_object_update(t->r->peer, json_object_get(conn, "peer"));
 	json_decref(conn);
 	json_decref(t->r->local);
-	t->r->local = local_json(t);
+	t->r->local = session_end_json(LR_ROLE_CLIENT, t->ops, t->ep);
 	return 0;
 }
 

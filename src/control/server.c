@@ -82,15 +82,6 @@ reject:
 	return -EINVAL;
 }
 
-static json_t *endpoint_json(const struct srv_test *t)
-{
-	char host[256] = "";
-
-	gethostname(host, sizeof(host) - 1);
-	return json_pack("{s:s, s:s, s:o}", "role", "server", "host", host,
-			 "endpoint", t->ops->describe(t->ep));
-}
-
 /* create -> ready -> connect -> connected */
 static int srv_setup(struct srv_test *t)
 {
@@ -121,7 +112,7 @@ static int srv_setup(struct srv_test *t)
 		return ret;
 	}
 	m = json_pack("{s:s, s:o}", "type", "connected", "peer",
-		      endpoint_json(t));
+		      session_end_json(LR_ROLE_SERVER, t->ops, t->ep));
 	ret = lr_ctl_send(t->c, m);
 	json_decref(m);
 	return ret;

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <unistd.h>
+
 #include "linerate/counters.h"
 #include "linerate/util.h"
 #include "session_int.h"
@@ -25,6 +27,17 @@ void session_log_side(const char *peer, const struct lr_test_params *p,
 	}
 	if (s->error)
 		lr_warn("%s: test failed: %s", peer, s->errmsg);
+}
+
+json_t *session_end_json(enum lr_role role, const struct lr_transport_ops *ops,
+			 const struct lr_endpoint *ep)
+{
+	char host[256] = "";
+
+	gethostname(host, sizeof(host) - 1);
+	return json_pack("{s:s, s:s, s:o}", "role",
+			 role == LR_ROLE_CLIENT ? "client" : "server", "host",
+			 host, "endpoint", ops->describe(ep));
 }
 
 json_t *session_counters_begin(const struct lr_transport_ops *ops,

@@ -9,6 +9,10 @@
 void session_log_side(const char *peer, const struct lr_test_params *p,
 		      const struct lr_side *s);
 
+/* {role, host, endpoint} of one end, for the results. */
+json_t *session_end_json(enum lr_role role, const struct lr_transport_ops *ops,
+			 const struct lr_endpoint *ep);
+
 /* Counters of the endpoint's device around a test (counters.h). */
 json_t *session_counters_begin(const struct lr_transport_ops *ops,
 			       const struct lr_endpoint *ep);
