@@ -10,7 +10,8 @@
 static const struct lr_cmd commands[] = {
 	{ "serve", cmd_serve, "answer tests from 'pair' (TCP or --stdio)" },
 	{ "pair", cmd_pair, "measure one NIC pair against a 'serve' peer" },
-	{ "devices", cmd_devices, "list RDMA ports, interfaces and PCIe links" },
+	{ "devices", cmd_devices,
+	  "list RDMA ports, interfaces and PCIe links" },
 	{ "preflight", cmd_preflight, "check this host against a topology" },
 	{ "model", cmd_model, "what a topology should deliver, and why" },
 };
@@ -58,7 +59,8 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 		}
 	}
-	fprintf(stderr, "linerate: unknown command '%s' (expected one of:", name);
+	fprintf(stderr,
+		"linerate: unknown command '%s' (expected one of:", name);
 	for (size_t i = 0; i < LR_ARRAY_SIZE(commands); i++)
 		fprintf(stderr, " %s", commands[i].name);
 	fprintf(stderr, ")\n");

@@ -11,7 +11,7 @@
 
 struct lr_cmd {
 	const char *name;
-	int (*fn)(int argc, char **argv);	/* returns an enum lr_exit */
+	int (*fn)(int argc, char **argv); /* returns an enum lr_exit */
 	const char *summary;
 };
 

@@ -33,17 +33,17 @@
  * (results carry every interval). */
 #define LR_CTL_MAX_FRAME_SERVER (64u * 1024)
 #define LR_CTL_MAX_FRAME_CLIENT (32u * 1024 * 1024)
-#define LR_CTL_MAX_SESSIONS 16		/* concurrent clients of one server */
+#define LR_CTL_MAX_SESSIONS 16 /* concurrent clients of one server */
 /* Message buffers of all running tests of one server together. */
 #define LR_CTL_MAX_BUFFERS (2ull << 30)
 #define LR_CTL_HANDSHAKE_MS 10000
-#define LR_CTL_IDLE_MS 60000		/* between tests of one session */
+#define LR_CTL_IDLE_MS 60000 /* between tests of one session */
 
 struct lr_ctl {
 	int rfd, wfd;
 	size_t max_frame;
-	char peer[96];		/* for messages: "127.0.0.1:4711" or "stdio" */
-	char err[256];		/* what went wrong last */
+	char peer[96]; /* for messages: "127.0.0.1:4711" or "stdio" */
+	char err[256]; /* what went wrong last */
 };
 
 void lr_ctl_init(struct lr_ctl *c, int rfd, int wfd, size_t max_frame,
@@ -63,7 +63,7 @@ const char *lr_msg_type(const json_t *msg);
 
 /* handshake.c */
 int lr_ctl_hello_client(struct lr_ctl *c, int timeout_ms,
-			 json_t **server_hello);
+			json_t **server_hello);
 int lr_ctl_hello_server(struct lr_ctl *c);
 
 /* params.c: strict decoding of what a peer asks for. */
@@ -74,10 +74,10 @@ int lr_params_from_json(const json_t *j, struct lr_test_params *p, char *err,
 
 /* server.c */
 struct lr_serve_opts {
-	const char *listen_host;	/* NULL: every address */
+	const char *listen_host; /* NULL: every address */
 	uint16_t port;
-	int once;			/* serve one session, then return */
-	int timeout_ms;			/* data connection set-up bound */
+	int once; /* serve one session, then return */
+	int timeout_ms; /* data connection set-up bound */
 };
 int lr_serve_tcp(const struct lr_serve_opts *o);
 /* One session on already-open descriptors (stdio or an accepted socket). */
@@ -89,9 +89,9 @@ struct lr_pair_opts {
 	uint16_t port;
 	int connect_timeout_ms;
 	const struct lr_test_params *params;
-	const json_t *opts;		/* transport options */
-	const char *dev;		/* local device */
-	const char *peer_dev;		/* the server's device */
+	const json_t *opts; /* transport options */
+	const char *dev; /* local device */
+	const char *peer_dev; /* the server's device */
 };
 /* Run one test; r is filled with whatever was measured, errors included.
  * Returns 0 or the first -errno. */

@@ -14,7 +14,7 @@
 
 /* One sample period of one direction. */
 struct lr_interval {
-	double start_s;		/* from the start of the measured window */
+	double start_s; /* from the start of the measured window */
 	double end_s;
 	uint64_t bytes;
 };
@@ -30,7 +30,7 @@ struct lr_rate_stats {
 struct lr_lat_samples {
 	uint64_t *ns;
 	size_t n, cap;
-	uint64_t dropped;	/* samples past cap */
+	uint64_t dropped; /* samples past cap */
 };
 
 struct lr_lat_stats {
@@ -41,11 +41,11 @@ struct lr_lat_stats {
 /* What this end saw of one direction of one flow. */
 struct lr_dir_side {
 	bool active;
-	bool sender;		/* this end sent in this direction */
-	bool counted;		/* this end counted the bytes (not blind) */
-	uint64_t bytes;		/* in the measured window */
-	uint64_t bytes_total;	/* including warm-up */
-	double seconds;		/* length of the measured window */
+	bool sender; /* this end sent in this direction */
+	bool counted; /* this end counted the bytes (not blind) */
+	uint64_t bytes; /* in the measured window */
+	uint64_t bytes_total; /* including warm-up */
+	double seconds; /* length of the measured window */
 	struct lr_interval *iv;
 	unsigned niv;
 };
@@ -53,8 +53,8 @@ struct lr_dir_side {
 /* What this end saw of one flow. */
 struct lr_side {
 	struct lr_dir_side dir[LR_DIR_COUNT];
-	struct lr_lat_stats lat;	/* latency mode, client end */
-	int error;			/* -errno, first failure */
+	struct lr_lat_stats lat; /* latency mode, client end */
+	int error; /* -errno, first failure */
 	char errmsg[256];
 };
 
@@ -62,7 +62,7 @@ struct lr_engine_flow {
 	const struct lr_transport_ops *ops;
 	struct lr_endpoint *ep;
 	enum lr_role role;
-	struct lr_side side;		/* filled by lr_engine_run */
+	struct lr_side side; /* filled by lr_engine_run */
 };
 
 struct lr_engine_opts {
@@ -81,8 +81,8 @@ int lr_engine_run(const struct lr_test_params *p, struct lr_engine_flow *f,
 void lr_side_free(struct lr_side *s);
 
 /* stats.c */
-void lr_rate_stats(const struct lr_interval *iv, unsigned n,
-		   double interval_s, struct lr_rate_stats *out);
+void lr_rate_stats(const struct lr_interval *iv, unsigned n, double interval_s,
+		   struct lr_rate_stats *out);
 int lr_lat_init(struct lr_lat_samples *l, size_t cap);
 void lr_lat_add(struct lr_lat_samples *l, uint64_t ns);
 void lr_lat_stats(struct lr_lat_samples *l, struct lr_lat_stats *out);

@@ -28,9 +28,9 @@
 
 /* One InfiniBand/RoCE link: lanes x per-lane speed. */
 struct lr_ib_link {
-	const char *speed;	/* "SDR" ... "NDR", "XDR", or NULL */
-	unsigned int lanes;	/* 1, 2, 4, 8, 12, or 0 when unknown */
-	double gbps;		/* nominal rate as the kernel reports it */
+	const char *speed; /* "SDR" ... "NDR", "XDR", or NULL */
+	unsigned int lanes; /* 1, 2, 4, 8, 12, or 0 when unknown */
+	double gbps; /* nominal rate as the kernel reports it */
 };
 
 /* verbs active_speed/active_width (IB_SPEED_*, IB_WIDTH_*) to a link. */

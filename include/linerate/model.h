@@ -29,16 +29,16 @@
 /* ---- links ---- */
 
 enum lr_op {
-	LR_OP_WRITE,	/* RDMA WRITE: RETH on first/only packets */
-	LR_OP_READ,	/* RDMA READ: AETH on first/last/only responses */
+	LR_OP_WRITE, /* RDMA WRITE: RETH on first/only packets */
+	LR_OP_READ, /* RDMA READ: AETH on first/last/only responses */
 	LR_OP_SEND,
-	LR_OP_STREAM,	/* TCP byte stream */
+	LR_OP_STREAM, /* TCP byte stream */
 };
 
 struct lr_framing {
-	unsigned payload;	/* payload bytes per full packet */
-	unsigned per_packet;	/* bytes on the wire (or shaper) beyond it */
-	unsigned per_message;	/* once per message (RETH, AETH) */
+	unsigned payload; /* payload bytes per full packet */
+	unsigned per_packet; /* bytes on the wire (or shaper) beyond it */
+	unsigned per_message; /* once per message (RETH, AETH) */
 };
 
 /* Largest IB MTU (256..4096) <= netdev_mtu - 96, or 0 if none fits. */
@@ -63,8 +63,8 @@ double lr_link_goodput(const struct lr_profile *p, double rate_gbps,
 
 /* How the flows of a model run use the hosts. */
 struct lr_model_opts {
-	enum lr_op op;		/* default LR_OP_WRITE */
-	uint64_t msg;		/* message size, 0: large messages */
+	enum lr_op op; /* default LR_OP_WRITE */
+	uint64_t msg; /* message size, 0: large messages */
 	bool remote_numa;
 	bool gpu_buffers;
 };
@@ -79,17 +79,17 @@ double lr_pcie_dma_gbps(unsigned gen, unsigned width, unsigned max_payload);
 /* ---- one NIC on its own (for preflight: the cost of a mismatch) ---- */
 
 enum lr_res_kind {
-	LR_RES_NIC_TX,		/* NIC link, host -> switch */
-	LR_RES_NIC_RX,		/* NIC link, switch -> host */
-	LR_RES_PCIE_RD,		/* NIC slot, DMA reads (transmit) */
-	LR_RES_PCIE_WR,		/* NIC slot, DMA writes (receive) */
-	LR_RES_PSW_RD,		/* PCIe switch uplink, reads */
-	LR_RES_PSW_WR,		/* PCIe switch uplink, writes */
-	LR_RES_XSOCK_TX,	/* inter-socket link, remote buffer, transmit */
-	LR_RES_XSOCK_RX,	/* inter-socket link, remote buffer, receive */
-	LR_RES_SW_UP,		/* leaf uplinks, upward */
-	LR_RES_SW_DOWN,		/* leaf uplinks, downward */
-	LR_RES_GRP_UP,		/* uplinks of a group of upper switches */
+	LR_RES_NIC_TX, /* NIC link, host -> switch */
+	LR_RES_NIC_RX, /* NIC link, switch -> host */
+	LR_RES_PCIE_RD, /* NIC slot, DMA reads (transmit) */
+	LR_RES_PCIE_WR, /* NIC slot, DMA writes (receive) */
+	LR_RES_PSW_RD, /* PCIe switch uplink, reads */
+	LR_RES_PSW_WR, /* PCIe switch uplink, writes */
+	LR_RES_XSOCK_TX, /* inter-socket link, remote buffer, transmit */
+	LR_RES_XSOCK_RX, /* inter-socket link, remote buffer, receive */
+	LR_RES_SW_UP, /* leaf uplinks, upward */
+	LR_RES_SW_DOWN, /* leaf uplinks, downward */
+	LR_RES_GRP_UP, /* uplinks of a group of upper switches */
 	LR_RES_GRP_DOWN,
 	LR_RES_KINDS,
 };
@@ -101,17 +101,17 @@ const char *lr_op_name(enum lr_op op);
 struct lr_ceiling {
 	enum lr_res_kind kind;
 	double gbps;
-	char what[96];		/* e.g. "PCIe Gen5 x16, max payload 256" */
+	char what[96]; /* e.g. "PCIe Gen5 x16, max payload 256" */
 };
 
 struct lr_nic_spec {
 	const struct lr_profile *profile;
-	double rate_gbps;	/* link rate (may differ from the profile's) */
+	double rate_gbps; /* link rate (may differ from the profile's) */
 	unsigned pcie_gen, pcie_width, max_payload;
 	bool remote_numa;
 	double inter_socket_gbps;
-	enum lr_op op;		/* 0: LR_OP_WRITE */
-	uint64_t msg;		/* 0: large messages */
+	enum lr_op op; /* 0: LR_OP_WRITE */
+	uint64_t msg; /* 0: large messages */
 };
 
 /*
@@ -149,13 +149,13 @@ void lr_nic_types_free(struct lr_nic_types *ty);
 /* ---- the capacity graph and max-min fair share ---- */
 
 struct lr_res {
-	double cap;		/* Gb/s of payload */
-	double used;		/* by frozen flows */
-	double share;		/* fair share level where it saturated */
+	double cap; /* Gb/s of payload */
+	double used; /* by frozen flows */
+	double share; /* fair share level where it saturated */
 	uint32_t unfrozen;
 	uint32_t n_flows;
-	uint32_t id;		/* index of the NIC, server, switch or group */
-	uint8_t kind;		/* enum lr_res_kind */
+	uint32_t id; /* index of the NIC, server, switch or group */
+	uint8_t kind; /* enum lr_res_kind */
 	uint8_t saturated;
 };
 
@@ -164,20 +164,20 @@ struct lr_flow {
 	uint32_t path_off;
 	uint32_t path_len;
 	double rate;
-	double ecmp_slowest;	/* static ECMP lower estimate, else = rate */
-	uint32_t limited_by;	/* resource index */
+	double ecmp_slowest; /* static ECMP lower estimate, else = rate */
+	uint32_t limited_by; /* resource index */
 };
 
 struct lr_graph {
 	const struct lr_topo *topo;
 	enum lr_op op;
-	uint64_t msg;		/* message size, 0: large-message limit */
-	bool remote_numa;	/* buffers on the NIC's other socket */
-	bool gpu_buffers;	/* GPU memory: NICs with a GPU skip host paths */
+	uint64_t msg; /* message size, 0: large-message limit */
+	bool remote_numa; /* buffers on the NIC's other socket */
+	bool gpu_buffers; /* GPU memory: NICs with a GPU skip host paths */
 	struct lr_res *res;
 	size_t n_res, cap_res;
-	uint32_t *res_of[LR_RES_KINDS];	/* (kind, id) -> index + 1 */
-	double *ecmp_bound;	/* static ECMP: slowest flow per resource */
+	uint32_t *res_of[LR_RES_KINDS]; /* (kind, id) -> index + 1 */
+	double *ecmp_bound; /* static ECMP: slowest flow per resource */
 	struct lr_flow *flows;
 	size_t n_flows, cap_flows;
 	uint32_t *path;
@@ -185,7 +185,6 @@ struct lr_graph {
 };
 
 int lr_graph_init(struct lr_graph *g, const struct lr_topo *t, enum lr_op op);
-
 
 /* lr_graph_init with the options. */
 int lr_graph_init_opts(struct lr_graph *g, const struct lr_topo *t,
@@ -221,11 +220,11 @@ double lr_ecmp_expected_max_load(unsigned m, unsigned n);
 /* ---- patterns ---- */
 
 enum lr_pattern {
-	LR_PAT_PAIR,		/* one NIC of server 0 to the same rail of 1 */
-	LR_PAT_SERVER,		/* all NICs of server 0 to server 1 */
-	LR_PAT_RAIL,		/* rail-aligned pairs: 0<->1, 2<->3, ... */
-	LR_PAT_ALLTOALL,	/* every NIC to same-rail NICs on other leaves */
-	LR_PAT_BISECTION,	/* server i to i + n/2 (mod n), every rail */
+	LR_PAT_PAIR, /* one NIC of server 0 to the same rail of 1 */
+	LR_PAT_SERVER, /* all NICs of server 0 to server 1 */
+	LR_PAT_RAIL, /* rail-aligned pairs: 0<->1, 2<->3, ... */
+	LR_PAT_ALLTOALL, /* every NIC to same-rail NICs on other leaves */
+	LR_PAT_BISECTION, /* server i to i + n/2 (mod n), every rail */
 	LR_PAT_COUNT,
 };
 
@@ -241,15 +240,15 @@ struct lr_stat {
 struct lr_pattern_result {
 	enum lr_pattern pattern;
 	size_t n_flows;
-	size_t n_servers;	/* servers that send */
-	double aggregate;	/* Gb/s, all flows */
-	double nominal;		/* sum of the senders' nominal link rates */
-	struct lr_stat flow;	/* per-flow expected */
-	struct lr_stat server;	/* per-sending-server expected */
-	double ecmp_slowest;	/* static ECMP: expected slowest flow */
-	uint32_t slowest_flow;	/* index in the graph */
-	uint32_t limited_by;	/* resource binding the slowest flow */
-	size_t limit_count[LR_RES_KINDS];	/* flows limited per kind */
+	size_t n_servers; /* servers that send */
+	double aggregate; /* Gb/s, all flows */
+	double nominal; /* sum of the senders' nominal link rates */
+	struct lr_stat flow; /* per-flow expected */
+	struct lr_stat server; /* per-sending-server expected */
+	double ecmp_slowest; /* static ECMP: expected slowest flow */
+	uint32_t slowest_flow; /* index in the graph */
+	uint32_t limited_by; /* resource binding the slowest flow */
+	size_t limit_count[LR_RES_KINDS]; /* flows limited per kind */
 };
 
 /* Flows from every NIC of server a to the same rail of server z. */
@@ -276,9 +275,9 @@ struct lr_chain_item {
 	char name[96];
 	char what[128];
 	enum lr_res_kind kind;
-	double cap;		/* Gb/s of payload */
-	uint32_t n_flows;	/* flows of the pattern that cross it */
-	bool binding;		/* the one that limits */
+	double cap; /* Gb/s of payload */
+	uint32_t n_flows; /* flows of the pattern that cross it */
+	bool binding; /* the one that limits */
 };
 
 struct lr_flow_chain {
@@ -292,7 +291,7 @@ struct lr_host_row {
 	uint32_t tmpl;
 	size_t n_nics;
 	double nominal;
-	bool modelled;		/* false: fewer than two such servers */
+	bool modelled; /* false: fewer than two such servers */
 	struct lr_pattern_result res;
 	struct lr_flow_chain slowest;
 };
@@ -300,17 +299,17 @@ struct lr_host_row {
 struct lr_tier_row {
 	enum lr_tier tier;
 	size_t count;
-	double down_gbps, up_gbps;	/* nominal, all switches of the tier */
-	double max_oversub;		/* highest down/up of one switch */
+	double down_gbps, up_gbps; /* nominal, all switches of the tier */
+	double max_oversub; /* highest down/up of one switch */
 };
 
 /* One flow of a pattern, listed when the pattern is small. */
 struct lr_flow_row {
-	uint32_t src_nic, dst_nic;	/* NIC instances of the topology */
+	uint32_t src_nic, dst_nic; /* NIC instances of the topology */
 	double gbps;
 	double ecmp_slowest;
 	enum lr_res_kind limit_kind;
-	char limit[96];			/* the resource that limits it */
+	char limit[96]; /* the resource that limits it */
 };
 
 /* Patterns up to this many flows list every flow (JSON "flows"). */
@@ -318,11 +317,11 @@ struct lr_flow_row {
 
 struct lr_pattern_row {
 	enum lr_pattern pattern;
-	int status;		/* 0, or -errno (not modelled) */
-	double seconds;		/* to build and solve */
+	int status; /* 0, or -errno (not modelled) */
+	double seconds; /* to build and solve */
 	struct lr_pattern_result res;
 	struct lr_flow_chain slowest;
-	struct lr_flow_row *flows;	/* NULL above LR_REPORT_MAX_FLOWS */
+	struct lr_flow_row *flows; /* NULL above LR_REPORT_MAX_FLOWS */
 	size_t n_flows;
 };
 

@@ -31,8 +31,7 @@
  * -errno.
  */
 int lr_preflight_check(const struct lr_topo *t, size_t server,
-		       const json_t *inv, const json_t *counters,
-		       json_t **out);
+		       const json_t *inv, const json_t *counters, json_t **out);
 /* Names of the devices to watch for server (NULL-terminated, free()). */
 char **lr_preflight_devices(const struct lr_topo *t, size_t server);
 /* Number of findings in a preflight document. */

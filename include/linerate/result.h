@@ -19,26 +19,26 @@ struct lr_dir_result {
 	bool active;
 	enum lr_role sender;
 	bool have_sender, have_receiver;
-	uint64_t bytes_sent, bytes_received;	/* in each end's window */
-	double sender_s, receiver_s;		/* each end's window */
-	double gbps;				/* the authoritative rate */
-	const char *authority;			/* "receiver" or "sender" */
-	const struct lr_dir_side *auth;		/* whose intervals */
+	uint64_t bytes_sent, bytes_received; /* in each end's window */
+	double sender_s, receiver_s; /* each end's window */
+	double gbps; /* the authoritative rate */
+	const char *authority; /* "receiver" or "sender" */
+	const struct lr_dir_side *auth; /* whose intervals */
 	struct lr_rate_stats iv_stats;
 };
 
 struct lr_result {
 	struct lr_test_params params;
-	json_t *opts;			/* transport options */
-	char started[32];		/* RFC 3339 UTC */
-	json_t *local;			/* {role, host, endpoint...} */
+	json_t *opts; /* transport options */
+	char started[32]; /* RFC 3339 UTC */
+	json_t *local; /* {role, host, endpoint...} */
 	json_t *peer;
-	struct lr_side local_side;	/* the client's engine */
-	struct lr_side peer_side;	/* the server's, when it arrived */
+	struct lr_side local_side; /* the client's engine */
+	struct lr_side peer_side; /* the server's, when it arrived */
 	bool have_peer_side;
 	struct lr_dir_result dir[LR_DIR_COUNT];
-	json_t *counters;		/* {local:{...}, peer:{...}} or NULL */
-	json_t *errors;			/* [{where, message}] */
+	json_t *counters; /* {local:{...}, peer:{...}} or NULL */
+	json_t *errors; /* [{where, message}] */
 };
 
 void lr_result_init(struct lr_result *r, const struct lr_test_params *p,

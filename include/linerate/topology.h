@@ -36,13 +36,13 @@ void lr_names_free(struct lr_names *names);
 /* ---- diagnostics: every problem of a file, with its position ---- */
 
 struct lr_diag {
-	int line;	/* 1-based; 0 when the problem has no single place */
+	int line; /* 1-based; 0 when the problem has no single place */
 	int col;
 	char *msg;
 };
 
 struct lr_diags {
-	const char *file;	/* borrowed */
+	const char *file; /* borrowed */
 	struct lr_diag *v;
 	size_t n;
 	size_t cap;
@@ -57,9 +57,9 @@ void lr_diags_free(struct lr_diags *d);
 /* ---- link profiles ---- */
 
 enum lr_link_layer {
-	LR_LINK_ETHERNET,	/* real Ethernet: preamble, IFG and FCS count */
+	LR_LINK_ETHERNET, /* real Ethernet: preamble, IFG and FCS count */
 	LR_LINK_INFINIBAND,
-	LR_LINK_VETH_TBF,	/* veth shaped by tc tbf: L2 frame bytes only */
+	LR_LINK_VETH_TBF, /* veth shaped by tc tbf: L2 frame bytes only */
 };
 
 enum lr_encap {
@@ -76,9 +76,9 @@ struct lr_profile {
 	bool vlan;
 	bool grh;
 	bool tcp_timestamps;
-	double rate_gbps;	/* nominal (MAC / IB data) rate */
-	unsigned mtu;		/* netdev MTU (Ethernet), 0 if not given */
-	unsigned path_mtu;	/* RoCE/IB path MTU, derived if not given */
+	double rate_gbps; /* nominal (MAC / IB data) rate */
+	unsigned mtu; /* netdev MTU (Ethernet), 0 if not given */
+	unsigned path_mtu; /* RoCE/IB path MTU, derived if not given */
 	int line, col;
 };
 
@@ -86,7 +86,7 @@ struct lr_profile {
 
 struct lr_pcie_switch {
 	char *name;
-	unsigned gen, width;	/* of its uplink to the root port */
+	unsigned gen, width; /* of its uplink to the root port */
 	unsigned numa;
 };
 
@@ -96,8 +96,8 @@ struct lr_nic_tmpl {
 	uint32_t rail;
 	unsigned numa;
 	unsigned pcie_gen, pcie_width;
-	int pcie_switch;	/* index in the template, -1: root port */
-	int gpu;		/* paired GPU, -1: none */
+	int pcie_switch; /* index in the template, -1: root port */
+	int gpu; /* paired GPU, -1: none */
 	int line, col;
 };
 
@@ -108,8 +108,8 @@ struct lr_host_tmpl {
 	struct lr_pcie_switch *pswitches;
 	size_t n_pswitches;
 	unsigned sockets;
-	double inter_socket_gbps;	/* per direction */
-	unsigned max_payload;		/* PCIe max payload size, bytes */
+	double inter_socket_gbps; /* per direction */
+	unsigned max_payload; /* PCIe max payload size, bytes */
 	int line, col;
 };
 
@@ -118,15 +118,15 @@ struct lr_host_tmpl {
 struct lr_server {
 	char *name;
 	uint32_t tmpl;
-	uint32_t first_nic;	/* index in lr_topo.nics */
+	uint32_t first_nic; /* index in lr_topo.nics */
 	int line, col;
 };
 
 struct lr_nic {
 	uint32_t server;
-	uint32_t idx;		/* NIC index within the server's template */
-	int32_t leaf;		/* switch index, -1 until wired */
-	float rate_gbps;	/* explicit link rate (degraded link), 0: none */
+	uint32_t idx; /* NIC index within the server's template */
+	int32_t leaf; /* switch index, -1 until wired */
+	float rate_gbps; /* explicit link rate (degraded link), 0: none */
 };
 
 enum lr_tier {
@@ -138,14 +138,14 @@ enum lr_tier {
 struct lr_switch {
 	char *name;
 	enum lr_tier tier;
-	unsigned ports;		/* 0: not given */
+	unsigned ports; /* 0: not given */
 	unsigned uplinks;
-	double uplink_gbps;	/* rate of each uplink */
-	uint32_t *up;		/* switches above, uplinks spread evenly */
+	double uplink_gbps; /* rate of each uplink */
+	uint32_t *up; /* switches above, uplinks spread evenly */
 	size_t n_up;
-	int up_group;		/* index in lr_topo.groups, -1: top */
-	unsigned n_down;	/* NICs or switch links below (derived) */
-	double down_gbps;	/* nominal capacity below (derived) */
+	int up_group; /* index in lr_topo.groups, -1: top */
+	unsigned n_down; /* NICs or switch links below (derived) */
+	double down_gbps; /* nominal capacity below (derived) */
 	int line, col;
 };
 
@@ -153,7 +153,7 @@ struct lr_switch {
 struct lr_group {
 	uint32_t *members;
 	size_t n;
-	int up_group;		/* the common group above, -1: top */
+	int up_group; /* the common group above, -1: top */
 };
 
 enum lr_routing {
@@ -180,7 +180,7 @@ struct lr_topo {
 	size_t n_groups;
 	enum lr_routing routing;
 	unsigned qps_per_flow;
-	double tolerance;	/* pass if measured >= (1 - tolerance) x expected */
+	double tolerance; /* pass if measured >= (1 - tolerance) x expected */
 	struct lr_name_map *server_map;
 	struct lr_name_map *switch_map;
 };

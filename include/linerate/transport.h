@@ -27,9 +27,9 @@ enum lr_transport_cap {
 	/* The receiver sees every payload byte of every operation (tcp).
 	 * Per worker, lr_worker_info.blind says the same for one test. */
 	LR_CAP_RECV_COUNTS = 1u << 0,
-	LR_CAP_BIDIR = 1u << 1,		/* both directions at once */
-	LR_CAP_LATENCY = 1u << 2,	/* ping-pong latency mode */
-	LR_CAP_MULTI_STREAM = 1u << 3,	/* several streams/QPs per flow */
+	LR_CAP_BIDIR = 1u << 1, /* both directions at once */
+	LR_CAP_LATENCY = 1u << 2, /* ping-pong latency mode */
+	LR_CAP_MULTI_STREAM = 1u << 3, /* several streams/QPs per flow */
 };
 
 enum lr_role { LR_ROLE_CLIENT = 0, LR_ROLE_SERVER = 1 };
@@ -51,14 +51,14 @@ enum lr_mode { LR_MODE_BW = 0, LR_MODE_LAT = 1 };
 struct lr_test_params {
 	char transport[16];
 	enum lr_mode mode;
-	uint64_t msg_size;	/* payload bytes per message */
-	uint32_t streams;	/* connections (tcp) or QPs (verbs) per direction */
-	double duration_s;	/* measured window; unused when bytes != 0 */
-	double warmup_s;	/* run before the window, not counted */
-	uint64_t bytes;		/* fixed byte count per direction, or 0 */
-	double interval_s;	/* sample period */
-	bool bidir;		/* both directions at once */
-	bool reverse;		/* server sends to client (when !bidir) */
+	uint64_t msg_size; /* payload bytes per message */
+	uint32_t streams; /* connections (tcp) or QPs (verbs) per direction */
+	double duration_s; /* measured window; unused when bytes != 0 */
+	double warmup_s; /* run before the window, not counted */
+	uint64_t bytes; /* fixed byte count per direction, or 0 */
+	double interval_s; /* sample period */
+	bool bidir; /* both directions at once */
+	bool reverse; /* server sends to client (when !bidir) */
 };
 
 /* Whether direction d runs in this test. */
@@ -84,29 +84,29 @@ static inline bool lr_dir_sender(enum lr_role role, enum lr_dir d)
 struct lr_endpoint_cfg {
 	enum lr_role role;
 	const struct lr_test_params *params;
-	const json_t *opts;	/* transport options, same on both ends */
-	const char *dev;	/* this end's device/interface, or NULL */
-	const char *peer_host;	/* client: address the server was reached at */
-	const char *bind_host;	/* server: address to listen on, or NULL */
-	int timeout_ms;		/* bound on connect/accept/completions */
+	const json_t *opts; /* transport options, same on both ends */
+	const char *dev; /* this end's device/interface, or NULL */
+	const char *peer_host; /* client: address the server was reached at */
+	const char *bind_host; /* server: address to listen on, or NULL */
+	int timeout_ms; /* bound on connect/accept/completions */
 };
 
-struct lr_lat_samples;	/* engine.h */
+struct lr_lat_samples; /* engine.h */
 
 /* Shared between the engine and one worker thread. */
 struct lr_worker_ctl {
-	_Atomic uint64_t bytes;	/* payload bytes sent (sender) or received */
+	_Atomic uint64_t bytes; /* payload bytes sent (sender) or received */
 	_Atomic uint64_t msgs;
 	const atomic_bool *stop; /* set by the engine to end the run */
-	uint64_t byte_limit;	/* bytes mode: this worker's share, or 0 */
+	uint64_t byte_limit; /* bytes mode: this worker's share, or 0 */
 	struct lr_lat_samples *lat; /* latency mode: where samples go */
-	int error;		/* -errno when the worker failed */
-	char errmsg[256];	/* what failed, for the results */
+	int error; /* -errno when the worker failed */
+	char errmsg[256]; /* what failed, for the results */
 };
 
 struct lr_worker_info {
-	enum lr_dir dir;	/* which direction this worker serves */
-	bool sends;		/* true: sender; false: receiver */
+	enum lr_dir dir; /* which direction this worker serves */
+	bool sends; /* true: sender; false: receiver */
 	/* A receiver that cannot see the payload (the passive end of RDMA
 	 * WRITE or READ): its direction has no receiver count. */
 	bool blind;
@@ -115,11 +115,11 @@ struct lr_worker_info {
 struct lr_endpoint;
 
 enum lr_opt_type {
-	LR_OPT_UINT,	/* integer in [min, max] */
-	LR_OPT_SIZE,	/* bytes with K/M/G suffixes, in [min, max] */
-	LR_OPT_BOOL,	/* a flag without a value */
-	LR_OPT_ENUM,	/* one of the '|'-separated words in choices */
-	LR_OPT_STRING,	/* free text up to max characters */
+	LR_OPT_UINT, /* integer in [min, max] */
+	LR_OPT_SIZE, /* bytes with K/M/G suffixes, in [min, max] */
+	LR_OPT_BOOL, /* a flag without a value */
+	LR_OPT_ENUM, /* one of the '|'-separated words in choices */
+	LR_OPT_STRING, /* free text up to max characters */
 };
 
 /*
@@ -129,19 +129,19 @@ enum lr_opt_type {
  * table (lr_transport_check_opts) before check() sees them.
  */
 struct lr_transport_opt {
-	const char *name;	/* flag name without "--", e.g. "tx-depth" */
+	const char *name; /* flag name without "--", e.g. "tx-depth" */
 	enum lr_opt_type type;
 	uint64_t min, max;
-	const char *choices;	/* LR_OPT_ENUM: "write|read|send" */
+	const char *choices; /* LR_OPT_ENUM: "write|read|send" */
 	const char *help;
 };
 
 struct lr_transport_ops {
-	uint32_t abi;		/* LR_TRANSPORT_ABI */
-	uint32_t caps;		/* enum lr_transport_cap */
+	uint32_t abi; /* LR_TRANSPORT_ABI */
+	uint32_t caps; /* enum lr_transport_cap */
 	const char *name;
 	const char *description;
-	const struct lr_transport_opt *options;	/* ends with {NULL} */
+	const struct lr_transport_opt *options; /* ends with {NULL} */
 	/* Check the parameters and options; explain what is wrong in err. */
 	int (*check)(const struct lr_test_params *p, const json_t *opts,
 		     char *err, size_t errlen);

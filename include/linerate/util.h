@@ -13,10 +13,10 @@
 
 /* Exit codes of the linerate executable (documented in README.md). */
 enum lr_exit {
-	LR_EXIT_OK = 0,		/* success */
-	LR_EXIT_BELOW = 1,	/* measured below expectation / findings */
-	LR_EXIT_USAGE = 2,	/* usage or input error */
-	LR_EXIT_RUNTIME = 3,	/* runtime failure: peer, protocol, device */
+	LR_EXIT_OK = 0, /* success */
+	LR_EXIT_BELOW = 1, /* measured below expectation / findings */
+	LR_EXIT_USAGE = 2, /* usage or input error */
+	LR_EXIT_RUNTIME = 3, /* runtime failure: peer, protocol, device */
 };
 
 enum lr_log_level {

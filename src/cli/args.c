@@ -27,12 +27,15 @@ int lr_cli_bad_option(const char *cmd, char **argv, const struct option *opts)
 	if (optopt) {
 		for (const struct option *o = opts; o->name; o++)
 			if (o->val == optopt && o->has_arg == required_argument)
-				return lr_cli_usage(cmd,
+				return lr_cli_usage(
+					cmd,
 					"option '--%s' needs a value "
 					"(see 'linerate %s --help')",
 					o->name, cmd);
-		return lr_cli_usage(cmd, "unknown option '-%c' "
-				    "(see 'linerate %s --help')", optopt, cmd);
+		return lr_cli_usage(cmd,
+				    "unknown option '-%c' "
+				    "(see 'linerate %s --help')",
+				    optopt, cmd);
 	}
 	if (strchr(arg, '=') || !strncmp(arg, "--", 2)) {
 		/* getopt_long leaves optopt 0 for long options */
@@ -42,13 +45,15 @@ int lr_cli_bad_option(const char *cmd, char **argv, const struct option *opts)
 			if (!strncmp(arg + 2, o->name, n) &&
 			    (arg[2 + n] == '\0' || arg[2 + n] == '=') &&
 			    o->has_arg == required_argument)
-				return lr_cli_usage(cmd,
+				return lr_cli_usage(
+					cmd,
 					"option '--%s' needs a value "
 					"(see 'linerate %s --help')",
 					o->name, cmd);
 		}
 	}
-	return lr_cli_usage(cmd, "unknown option '%s' (see 'linerate %s --help')",
+	return lr_cli_usage(cmd,
+			    "unknown option '%s' (see 'linerate %s --help')",
 			    arg, cmd);
 }
 
@@ -62,10 +67,12 @@ int lr_cli_size(const char *cmd, const char *flag, const char *val,
 		return 0;
 	lr_fmt_size(min, lo, sizeof(lo));
 	lr_fmt_size(max, hi, sizeof(hi));
-	return lr_cli_usage(cmd, "--%s: '%s' is %s (expected %s to %s, "
-			    "e.g. 64K or 1M)", flag, val,
-			    ret == -ERANGE ? "out of range" : "not a size",
-			    lo, hi);
+	return lr_cli_usage(cmd,
+			    "--%s: '%s' is %s (expected %s to %s, "
+			    "e.g. 64K or 1M)",
+			    flag, val,
+			    ret == -ERANGE ? "out of range" : "not a size", lo,
+			    hi);
 }
 
 int lr_cli_uint(const char *cmd, const char *flag, const char *val,
@@ -75,8 +82,10 @@ int lr_cli_uint(const char *cmd, const char *flag, const char *val,
 
 	if (!ret)
 		return 0;
-	return lr_cli_usage(cmd, "--%s: '%s' is %s (expected an integer "
-			    "from %llu to %llu)", flag, val,
+	return lr_cli_usage(cmd,
+			    "--%s: '%s' is %s (expected an integer "
+			    "from %llu to %llu)",
+			    flag, val,
 			    ret == -ERANGE ? "out of range" : "not a number",
 			    (unsigned long long)min, (unsigned long long)max);
 }
@@ -88,8 +97,10 @@ int lr_cli_seconds(const char *cmd, const char *flag, const char *val,
 
 	if (!ret)
 		return 0;
-	return lr_cli_usage(cmd, "--%s: '%s' is %s (expected seconds from "
-			    "%g to %g, e.g. 10 or 500ms)", flag, val,
+	return lr_cli_usage(cmd,
+			    "--%s: '%s' is %s (expected seconds from "
+			    "%g to %g, e.g. 10 or 500ms)",
+			    flag, val,
 			    ret == -ERANGE ? "out of range" : "not a duration",
 			    min, max);
 }

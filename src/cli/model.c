@@ -42,7 +42,8 @@ static void usage(FILE *out)
 		"                      inter-socket link\n"
 		"  -j, --json          the versioned JSON document "
 		"(linerate.model/1)\n"
-		"  -h, --help          this help\n", DEFAULT_A2A_NICS);
+		"  -h, --help          this help\n",
+		DEFAULT_A2A_NICS);
 }
 
 struct opts {
@@ -120,10 +121,12 @@ static int parse_patterns(struct opts *o, const char *arg)
 		} else if (!lr_pattern_parse(tok, &p)) {
 			add_pattern(o, p);
 		} else {
-			ret = lr_cli_usage(CMD, "--pattern: '%s' is not a "
+			ret = lr_cli_usage(CMD,
+					   "--pattern: '%s' is not a "
 					   "pattern (expected pair, server, "
 					   "rail, all-to-all, bisection or "
-					   "all)", tok);
+					   "all)",
+					   tok);
 		}
 	}
 	free(copy);
@@ -162,10 +165,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return ret;
 	}
 	if (optind != argc - 1)
-		return lr_cli_usage(CMD, "%s (expected one TOPOLOGY file; see "
+		return lr_cli_usage(CMD,
+				    "%s (expected one TOPOLOGY file; see "
 				    "'linerate model --help')",
 				    optind < argc ? "more than one topology" :
-				    "no topology");
+						    "no topology");
 	o->topo = argv[optind];
 	return 0;
 }
@@ -226,7 +230,7 @@ int cmd_model(int argc, char **argv)
 	lr_diags_print(&diags, 200);
 	lr_diags_free(&diags);
 	if (ret)
-		return LR_EXIT_USAGE;	/* unreadable or bad topology */
+		return LR_EXIT_USAGE; /* unreadable or bad topology */
 	if (!o.n_pats)
 		default_patterns(&o, t);
 	ret = run(&o, t);

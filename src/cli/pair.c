@@ -19,8 +19,7 @@ static int render(const struct pair_cli *pc, const struct lr_result *r)
 	json_decref(doc);
 	if (!text)
 		return -1;
-	if (pc->output && lr_write_file_atomic(pc->output, text,
-					       strlen(text)))
+	if (pc->output && lr_write_file_atomic(pc->output, text, strlen(text)))
 		ret = -1;
 	if (pc->json)
 		printf("%s\n", text);
@@ -41,15 +40,19 @@ int cmd_pair(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	o = (struct lr_pair_opts){
-		.peer_host = pc.host, .port = pc.port,
+		.peer_host = pc.host,
+		.port = pc.port,
 		.connect_timeout_ms = (int)(pc.connect_timeout_s * 1000),
-		.params = &pc.params, .opts = pc.opts, .dev = pc.dev,
+		.params = &pc.params,
+		.opts = pc.opts,
+		.dev = pc.dev,
 		.peer_dev = pc.peer_dev,
 	};
 	ret = lr_pair_run(&o, &r);
 	if (ret)
-		lr_err("test failed: %s", json_string_value(json_object_get(
-			json_array_get(r.errors, 0), "message")));
+		lr_err("test failed: %s",
+		       json_string_value(json_object_get(
+			       json_array_get(r.errors, 0), "message")));
 	if (render(&pc, &r) || !lr_result_ok(&r))
 		ret = -1;
 	lr_result_free(&r);

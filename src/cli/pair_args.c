@@ -11,13 +11,27 @@
 #include "pair_int.h"
 
 #define CMD "pair"
-#define TOPT_BASE 1000	/* getopt val of the first transport option */
+#define TOPT_BASE 1000 /* getopt val of the first transport option */
 #define MAX_TOPTS 64
 
 enum {
-	O_PEER = 256, O_PORT, O_TRANSPORT, O_SIZE, O_STREAMS, O_DURATION,
-	O_BYTES, O_WARMUP, O_INTERVAL, O_BIDIR, O_REVERSE, O_LATENCY, O_JSON,
-	O_OUTPUT, O_CTIMEOUT, O_DEV, O_PEER_DEV,
+	O_PEER = 256,
+	O_PORT,
+	O_TRANSPORT,
+	O_SIZE,
+	O_STREAMS,
+	O_DURATION,
+	O_BYTES,
+	O_WARMUP,
+	O_INTERVAL,
+	O_BIDIR,
+	O_REVERSE,
+	O_LATENCY,
+	O_JSON,
+	O_OUTPUT,
+	O_CTIMEOUT,
+	O_DEV,
+	O_PEER_DEV,
 };
 
 static const struct option base_opts[] = {
@@ -66,9 +80,11 @@ static void build_table(struct opt_table *t)
 		     o && o->name && t->nrefs < MAX_TOPTS; o++) {
 			t->refs[t->nrefs] = (struct topt_ref){ ops, o };
 			t->opts[n++] = (struct option){
-				o->name, o->type == LR_OPT_BOOL ? no_argument
-							: required_argument,
-				NULL, TOPT_BASE + (int)t->nrefs++ };
+				o->name,
+				o->type == LR_OPT_BOOL ? no_argument :
+							 required_argument,
+				NULL, TOPT_BASE + (int)t->nrefs++
+			};
 		}
 	}
 }
@@ -137,13 +153,16 @@ static int check_topts(const struct opt_table *t, struct pair_cli *pc,
 
 		snprintf(prefix, sizeof(prefix), "unknown transport '%s' ",
 			 pc->params.transport);
-		return lr_cli_usage(CMD, "--transport: %s", lr_transport_names(
-			err, sizeof(err), prefix));
+		return lr_cli_usage(
+			CMD, "--transport: %s",
+			lr_transport_names(err, sizeof(err), prefix));
 	}
 	for (unsigned i = 0; i < t->nrefs; i++)
 		if (given[i] && t->refs[i].ops != ops)
-			return lr_cli_usage(CMD, "--%s belongs to transport %s, "
-					    "not %s", t->refs[i].opt->name,
+			return lr_cli_usage(CMD,
+					    "--%s belongs to transport %s, "
+					    "not %s",
+					    t->refs[i].opt->name,
 					    t->refs[i].ops->name, ops->name);
 	if (lr_transport_check_opts(ops, pc->opts, err, sizeof(err)) ||
 	    ops->check(&pc->params, pc->opts, err, sizeof(err)))
@@ -160,9 +179,14 @@ static int generic_opt(int c, const char *arg, struct pair_cli *pc,
 	switch (c) {
 	case O_PEER:
 		return lr_parse_hostport(arg, pc->host, sizeof(pc->host),
-					 &pc->port) || !pc->port ?
-		       lr_cli_usage(CMD, "--peer: '%s' is not HOST, HOST:PORT "
-				    "or [V6]:PORT", arg) : -1;
+					 &pc->port) ||
+				       !pc->port ?
+			       lr_cli_usage(
+				       CMD,
+				       "--peer: '%s' is not HOST, HOST:PORT "
+				       "or [V6]:PORT",
+				       arg) :
+			       -1;
 	case O_PORT:
 		if (lr_cli_uint(CMD, "port", arg, 1, 65535, &v))
 			return LR_EXIT_USAGE;
@@ -170,13 +194,15 @@ static int generic_opt(int c, const char *arg, struct pair_cli *pc,
 		return -1;
 	case O_TRANSPORT:
 		if (strlen(arg) >= sizeof(p->transport))
-			return lr_cli_usage(CMD, "--transport: '%s' is too long",
-					    arg);
+			return lr_cli_usage(
+				CMD, "--transport: '%s' is too long", arg);
 		snprintf(p->transport, sizeof(p->transport), "%s", arg);
 		return -1;
 	case O_SIZE:
 		return lr_cli_size(CMD, "size", arg, 1, LR_MAX_MSG_SIZE,
-				   &p->msg_size) ? LR_EXIT_USAGE : -1;
+				   &p->msg_size) ?
+			       LR_EXIT_USAGE :
+			       -1;
 	case O_STREAMS:
 		if (lr_cli_uint(CMD, "streams", arg, 1, LR_MAX_STREAMS, &v))
 			return LR_EXIT_USAGE;
@@ -185,17 +211,24 @@ static int generic_opt(int c, const char *arg, struct pair_cli *pc,
 	case O_DURATION:
 		return lr_cli_seconds(CMD, "duration", arg, 0.01,
 				      LR_MAX_DURATION_S, &p->duration_s) ?
-		       LR_EXIT_USAGE : -1;
+			       LR_EXIT_USAGE :
+			       -1;
 	case O_BYTES:
 		return lr_cli_size(CMD, "bytes", arg, 1, 1ull << 50,
-				   &p->bytes) ? LR_EXIT_USAGE : -1;
+				   &p->bytes) ?
+			       LR_EXIT_USAGE :
+			       -1;
 	case O_WARMUP:
 		*warmup_set = true;
 		return lr_cli_seconds(CMD, "warmup", arg, 0, 3600,
-				      &p->warmup_s) ? LR_EXIT_USAGE : -1;
+				      &p->warmup_s) ?
+			       LR_EXIT_USAGE :
+			       -1;
 	case O_INTERVAL:
 		return lr_cli_seconds(CMD, "interval", arg, 0.01, 3600,
-				      &p->interval_s) ? LR_EXIT_USAGE : -1;
+				      &p->interval_s) ?
+			       LR_EXIT_USAGE :
+			       -1;
 	case O_BIDIR: p->bidir = true; return -1;
 	case O_REVERSE: p->reverse = true; return -1;
 	case O_LATENCY: p->mode = LR_MODE_LAT; return -1;
@@ -204,7 +237,8 @@ static int generic_opt(int c, const char *arg, struct pair_cli *pc,
 	case O_CTIMEOUT:
 		return lr_cli_seconds(CMD, "connect-timeout", arg, 0.1, 600,
 				      &pc->connect_timeout_s) ?
-		       LR_EXIT_USAGE : -1;
+			       LR_EXIT_USAGE :
+			       -1;
 	case O_DEV: pc->dev = arg; return -1;
 	case O_PEER_DEV: pc->peer_dev = arg; return -1;
 	case 'v': lr_log_set_level(LR_LOG_DEBUG); return -1;
@@ -219,14 +253,14 @@ static int finish(struct pair_cli *pc, bool warmup_set)
 
 	if (!pc->host[0])
 		return lr_cli_usage(CMD, "--peer HOST is required "
-				    "(see 'linerate pair --help')");
+					 "(see 'linerate pair --help')");
 	if (p->bytes && !warmup_set)
 		p->warmup_s = 0;
 	if (p->bytes)
 		p->duration_s = 0;
 	if (p->bidir && p->reverse)
 		return lr_cli_usage(CMD, "--bidir and --reverse exclude each "
-				    "other");
+					 "other");
 	if (lr_params_check(p, err, sizeof(err)))
 		return lr_cli_usage(CMD, "%s", err);
 	return -1;
@@ -253,7 +287,9 @@ static int parse_all(int argc, char **argv, struct pair_cli *pc)
 		if (c >= TOPT_BASE && c < TOPT_BASE + (int)t.nrefs) {
 			given[c - TOPT_BASE] = true;
 			ret = topt_value(&t.refs[c - TOPT_BASE], optarg,
-					 pc->opts) ? LR_EXIT_USAGE : -1;
+					 pc->opts) ?
+				      LR_EXIT_USAGE :
+				      -1;
 		} else if (c == '?' || c == ':') {
 			ret = lr_cli_bad_option(CMD, argv, t.opts);
 		} else {

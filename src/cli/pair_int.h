@@ -12,9 +12,9 @@ struct pair_cli {
 	char host[256];
 	uint16_t port;
 	struct lr_test_params params;
-	json_t *opts;			/* transport options given */
+	json_t *opts; /* transport options given */
 	const char *dev, *peer_dev;
-	const char *output;		/* --output FILE */
+	const char *output; /* --output FILE */
 	double connect_timeout_s;
 	bool json;
 };

@@ -67,10 +67,11 @@ static int parse(int argc, char **argv, struct pf_args *a)
 		}
 	}
 	if (optind != argc - 1)
-		return lr_cli_usage("preflight", optind < argc ?
-				    "one TOPOLOGY file expected" :
-				    "missing TOPOLOGY (see 'linerate "
-				    "preflight --help')");
+		return lr_cli_usage("preflight",
+				    optind < argc ?
+					    "one TOPOLOGY file expected" :
+					    "missing TOPOLOGY (see 'linerate "
+					    "preflight --help')");
 	a->topology = argv[optind];
 	return 0;
 }
@@ -175,7 +176,8 @@ int cmd_preflight(int argc, char **argv)
 		return LR_EXIT_USAGE;
 	server = find_server(t, a.host);
 	if (server < 0) {
-		ret = lr_cli_usage("preflight", "%s: no server '%s' (use "
+		ret = lr_cli_usage("preflight",
+				   "%s: no server '%s' (use "
 				   "--host NAME with a server of the topology)",
 				   a.topology, a.host ? a.host : "(this host)");
 		lr_topo_free(t);

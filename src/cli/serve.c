@@ -63,7 +63,9 @@ int cmd_serve(int argc, char **argv)
 		case 'l':
 			if (lr_parse_hostport(optarg, host, sizeof(host),
 					      &o.port))
-				return lr_cli_usage("serve", "--listen: '%s' is "
+				return lr_cli_usage(
+					"serve",
+					"--listen: '%s' is "
 					"not ADDR, ADDR:PORT or [V6]:PORT",
 					optarg);
 			if (!strcmp(host, "*"))
@@ -72,8 +74,8 @@ int cmd_serve(int argc, char **argv)
 		case '1': o.once = 1; break;
 		case 's': stdio = 1; break;
 		case 't':
-			if (lr_cli_seconds("serve", "timeout", optarg, 0.1, 3600,
-					   &timeout))
+			if (lr_cli_seconds("serve", "timeout", optarg, 0.1,
+					   3600, &timeout))
 				return LR_EXIT_USAGE;
 			break;
 		case 'q': lr_log_set_level(LR_LOG_WARN); break;

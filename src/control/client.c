@@ -11,7 +11,7 @@
 #include "linerate/util.h"
 #include "session_int.h"
 
-#define RESULT_GRACE_MS 15000	/* the server's window ends after ours */
+#define RESULT_GRACE_MS 15000 /* the server's window ends after ours */
 
 struct cli_test {
 	const struct lr_pair_opts *o;
@@ -68,8 +68,11 @@ static int cli_setup(struct cli_test *t)
 {
 	const struct lr_pair_opts *o = t->o;
 	struct lr_endpoint_cfg cfg = {
-		.role = LR_ROLE_CLIENT, .params = o->params, .opts = o->opts,
-		.dev = o->dev, .peer_host = o->peer_host,
+		.role = LR_ROLE_CLIENT,
+		.params = o->params,
+		.opts = o->opts,
+		.dev = o->dev,
+		.peer_host = o->peer_host,
 		.timeout_ms = o->connect_timeout_ms,
 	};
 	json_t *ready, *info, *conn;
@@ -78,8 +81,8 @@ static int cli_setup(struct cli_test *t)
 	ret = send_msg(t, json_pack("{s:s, s:o, s:O, s:s?}", "type", "test",
 				    "params", lr_params_to_json(o->params),
 				    "opts", o->opts, "dev", o->peer_dev));
-	if (!ret && (ret = lr_ctl_expect(&t->c, "ready", LR_CTL_HANDSHAKE_MS,
-					 &ready)))
+	if (!ret &&
+	    (ret = lr_ctl_expect(&t->c, "ready", LR_CTL_HANDSHAKE_MS, &ready)))
 		return ctl_fail(t, ret);
 	if (ret)
 		return ret;
@@ -90,13 +93,14 @@ static int cli_setup(struct cli_test *t)
 				    t->ops->name, strerror(-ret));
 		return ret;
 	}
-	ret = send_msg(t, json_pack("{s:s, s:o}", "type", "connect", "info",
-				    info));
-	if (!ret && (ret = t->ops->connect(t->ep,
-					   json_object_get(ready, "info"))))
-		lr_result_add_error(t->r, "client", "cannot connect %s to "
-				    "the server: %s", t->ops->name,
-				    strerror(-ret));
+	ret = send_msg(
+		t, json_pack("{s:s, s:o}", "type", "connect", "info", info));
+	if (!ret &&
+	    (ret = t->ops->connect(t->ep, json_object_get(ready, "info"))))
+		lr_result_add_error(t->r, "client",
+				    "cannot connect %s to "
+				    "the server: %s",
+				    t->ops->name, strerror(-ret));
 	json_decref(ready);
 	if (ret)
 		return ret;
@@ -130,8 +134,9 @@ static int cli_collect(struct cli_test *t, json_t *m)
 	int ret = 0;
 
 	if (!m)
-		ret = lr_ctl_expect(&t->c, "result", RESULT_GRACE_MS +
-				    t->o->connect_timeout_ms, &m);
+		ret = lr_ctl_expect(&t->c, "result",
+				    RESULT_GRACE_MS + t->o->connect_timeout_ms,
+				    &m);
 	if (ret)
 		return ctl_fail(t, ret);
 	ret = lr_side_from_json(json_object_get(m, "side"), &t->r->peer_side,
@@ -153,7 +158,8 @@ static int cli_collect(struct cli_test *t, json_t *m)
 
 static int cli_measure(struct cli_test *t)
 {
-	struct lr_engine_flow flow = { .ops = t->ops, .ep = t->ep,
+	struct lr_engine_flow flow = { .ops = t->ops,
+				       .ep = t->ep,
 				       .role = LR_ROLE_CLIENT };
 	struct lr_engine_opts eo = { .watch_fd = t->c.rfd };
 	json_t *m = NULL, *counters;
@@ -163,8 +169,8 @@ static int cli_measure(struct cli_test *t)
 		return ret;
 	counters = session_counters_begin(t->ops, t->ep);
 	ret = lr_engine_run(t->o->params, &flow, 1, &eo);
-	t->r->counters = json_pack("{s:o}", "local",
-				   session_counters_end(counters));
+	t->r->counters =
+		json_pack("{s:o}", "local", session_counters_end(counters));
 	t->r->local_side = flow.side;
 	if (flow.side.error)
 		lr_result_add_error(t->r, "client", "%s", flow.side.errmsg);

@@ -64,8 +64,7 @@ static int read_err(struct lr_ctl *c, int ret, int timeout_ms)
 	if (ret == -ECONNRESET)
 		return fail(c, ret, "%s closed the control connection",
 			    c->peer);
-	return fail(c, ret, "cannot read from %s: %s", c->peer,
-		    strerror(-ret));
+	return fail(c, ret, "cannot read from %s: %s", c->peer, strerror(-ret));
 }
 
 static int parse_frame(struct lr_ctl *c, const char *buf, size_t len,
@@ -75,8 +74,10 @@ static int parse_frame(struct lr_ctl *c, const char *buf, size_t len,
 	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 
 	if (!j)
-		return fail(c, -EPROTO, "%s sent a frame that is not JSON: "
-			    "%s at byte %d", c->peer, je.text, je.position);
+		return fail(c, -EPROTO,
+			    "%s sent a frame that is not JSON: "
+			    "%s at byte %d",
+			    c->peer, je.text, je.position);
 	if (!json_is_object(j) || !lr_msg_type(j)) {
 		json_decref(j);
 		return fail(c, -EPROTO, "%s sent a frame without a \"type\"",
@@ -97,7 +98,8 @@ int lr_ctl_recv(struct lr_ctl *c, int timeout_ms, json_t **msg)
 		return read_err(c, ret, timeout_ms);
 	len = ntohl(len);
 	if (len == 0 || len > c->max_frame)
-		return fail(c, -EMSGSIZE, "%s sent a frame of %u bytes "
+		return fail(c, -EMSGSIZE,
+			    "%s sent a frame of %u bytes "
 			    "(expected 1 to %zu): not a linerate peer?",
 			    c->peer, len, c->max_frame);
 	buf = malloc(len);
@@ -126,7 +128,8 @@ int lr_ctl_expect(struct lr_ctl *c, const char *type, int timeout_ms,
 	if (ret)
 		return ret;
 	if (!strcmp(lr_msg_type(m), "error")) {
-		const char *e = json_string_value(json_object_get(m, "message"));
+		const char *e =
+			json_string_value(json_object_get(m, "message"));
 
 		fail(c, -EREMOTEIO, "%s: %s", c->peer, e ? e : "error");
 		json_decref(m);

@@ -29,17 +29,17 @@ static int check_hello(struct lr_ctl *c, const json_t *m)
 		return -EPROTO;
 	}
 	if (json_integer_value(v) != LR_CTL_VERSION) {
-		snprintf(c->err, sizeof(c->err), "%s speaks %s version %lld; "
-			 "this linerate speaks version %d only", c->peer,
-			 LR_CTL_PROTO, (long long)json_integer_value(v),
-			 LR_CTL_VERSION);
+		snprintf(c->err, sizeof(c->err),
+			 "%s speaks %s version %lld; "
+			 "this linerate speaks version %d only",
+			 c->peer, LR_CTL_PROTO,
+			 (long long)json_integer_value(v), LR_CTL_VERSION);
 		return -EPROTONOSUPPORT;
 	}
 	return 0;
 }
 
-int lr_ctl_hello_client(struct lr_ctl *c, int timeout_ms,
-			 json_t **server_hello)
+int lr_ctl_hello_client(struct lr_ctl *c, int timeout_ms, json_t **server_hello)
 {
 	json_t *m = hello_msg(), *reply;
 	int ret = lr_ctl_send(c, m);
@@ -73,10 +73,12 @@ int lr_ctl_hello_server(struct lr_ctl *c)
 		return ret;
 	}
 	reply = hello_msg();
-	json_object_set_new(reply, "limits", json_pack(
-		"{s:i, s:I, s:f, s:i}", "max_streams", LR_MAX_STREAMS,
-		"max_msg_size", (json_int_t)LR_MAX_MSG_SIZE, "max_duration_s",
-		LR_MAX_DURATION_S, "max_frame", LR_CTL_MAX_FRAME_SERVER));
+	json_object_set_new(reply, "limits",
+			    json_pack("{s:i, s:I, s:f, s:i}", "max_streams",
+				      LR_MAX_STREAMS, "max_msg_size",
+				      (json_int_t)LR_MAX_MSG_SIZE,
+				      "max_duration_s", LR_MAX_DURATION_S,
+				      "max_frame", LR_CTL_MAX_FRAME_SERVER));
 	ret = lr_ctl_send(c, reply);
 	json_decref(reply);
 	return ret;

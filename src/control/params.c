@@ -28,8 +28,8 @@ int lr_params_check(const struct lr_test_params *p, char *err, size_t len)
 		why = "msg_size must be 1 byte to 64 MiB";
 	else if (p->streams < 1 || p->streams > LR_MAX_STREAMS)
 		why = "streams must be 1 to 128";
-	else if (!p->bytes && !(p->duration_s > 0 &&
-				p->duration_s <= LR_MAX_DURATION_S))
+	else if (!p->bytes &&
+		 !(p->duration_s > 0 && p->duration_s <= LR_MAX_DURATION_S))
 		why = "duration_s must be above 0 and at most 86400";
 	else if (!(p->warmup_s >= 0 && p->warmup_s <= 3600))
 		why = "warmup_s must be 0 to 3600";
@@ -52,8 +52,8 @@ int lr_params_check(const struct lr_test_params *p, char *err, size_t len)
 }
 
 static const char *const known[] = {
-	"transport", "mode", "msg_size", "streams", "duration_s", "warmup_s",
-	"bytes", "interval_s", "bidir", "reverse",
+	"transport", "mode",  "msg_size",   "streams", "duration_s",
+	"warmup_s",  "bytes", "interval_s", "bidir",   "reverse",
 };
 
 static int unknown_key(const json_t *j, char *err, size_t len)
@@ -76,8 +76,8 @@ static int unknown_key(const json_t *j, char *err, size_t len)
 	return 0;
 }
 
-static int get_uint(const json_t *j, const char *key, uint64_t *out,
-		    char *err, size_t len)
+static int get_uint(const json_t *j, const char *key, uint64_t *out, char *err,
+		    size_t len)
 {
 	json_t *v = json_object_get(j, key);
 

@@ -15,7 +15,7 @@
 #include "session_int.h"
 
 static atomic_int active_sessions;
-static _Atomic uint64_t buffers_in_use;	/* bounded by LR_CTL_MAX_BUFFERS */
+static _Atomic uint64_t buffers_in_use; /* bounded by LR_CTL_MAX_BUFFERS */
 
 struct srv_test {
 	struct lr_ctl *c;
@@ -24,7 +24,7 @@ struct srv_test {
 	json_t *opts;
 	struct lr_endpoint_cfg cfg;
 	struct lr_endpoint *ep;
-	uint64_t buffers;	/* reserved from buffers_in_use */
+	uint64_t buffers; /* reserved from buffers_in_use */
 };
 
 /* Reserve this test's buffers from the server-wide budget. */
@@ -35,11 +35,13 @@ static int srv_reserve(struct srv_test *t, char *err, size_t len)
 
 	if (used + want > LR_CTL_MAX_BUFFERS) {
 		atomic_fetch_sub(&buffers_in_use, want);
-		snprintf(err, len, "server busy: %llu MiB of message buffers "
-			 "in use, this test needs %llu MiB more (limit %llu MiB)",
-			 (unsigned long long)(used >> 20),
-			 (unsigned long long)(want >> 20),
-			 (unsigned long long)(LR_CTL_MAX_BUFFERS >> 20));
+		snprintf(
+			err, len,
+			"server busy: %llu MiB of message buffers "
+			"in use, this test needs %llu MiB more (limit %llu MiB)",
+			(unsigned long long)(used >> 20),
+			(unsigned long long)(want >> 20),
+			(unsigned long long)(LR_CTL_MAX_BUFFERS >> 20));
 		return -EBUSY;
 	}
 	t->buffers = want;
@@ -69,7 +71,8 @@ static int srv_decode(struct srv_test *t, const json_t *req)
 	    t->ops->check(&t->p, t->opts, err, sizeof(err)))
 		goto reject;
 	if (dev && strlen(dev) > 64) {
-		snprintf(err, sizeof(err), "'dev' is longer than 64 characters");
+		snprintf(err, sizeof(err),
+			 "'dev' is longer than 64 characters");
 		goto reject;
 	}
 	if (srv_reserve(t, err, sizeof(err)))
@@ -120,7 +123,8 @@ static int srv_setup(struct srv_test *t)
 
 static int srv_measure(struct srv_test *t)
 {
-	struct lr_engine_flow flow = { .ops = t->ops, .ep = t->ep,
+	struct lr_engine_flow flow = { .ops = t->ops,
+				       .ep = t->ep,
 				       .role = LR_ROLE_SERVER };
 	struct lr_engine_opts eo = { .watch_fd = t->c->rfd };
 	json_t *m, *counters;
@@ -176,8 +180,10 @@ static int srv_dispatch(struct srv_test *t, const json_t *m)
 
 	if (!strcmp(lr_msg_type(m), "test"))
 		return srv_test(t, m);
-	snprintf(c->err, sizeof(c->err), "%s sent '%s' where 'test' or "
-		 "'bye' was expected", c->peer, lr_msg_type(m));
+	snprintf(c->err, sizeof(c->err),
+		 "%s sent '%s' where 'test' or "
+		 "'bye' was expected",
+		 c->peer, lr_msg_type(m));
 	lr_ctl_send_error(c, "%s", c->err);
 	return -EPROTO;
 }
@@ -238,7 +244,8 @@ static void serve_one(int fd, const struct lr_serve_opts *o)
 	struct conn *cn = malloc(sizeof(*cn));
 	pthread_t th;
 
-	if (!cn || atomic_fetch_add(&active_sessions, 1) >= LR_CTL_MAX_SESSIONS) {
+	if (!cn ||
+	    atomic_fetch_add(&active_sessions, 1) >= LR_CTL_MAX_SESSIONS) {
 		struct lr_ctl c;
 
 		lr_ctl_init(&c, fd, fd, LR_CTL_MAX_FRAME_SERVER, "client");
@@ -260,7 +267,7 @@ static void serve_one(int fd, const struct lr_serve_opts *o)
 	}
 	if (pthread_create(&th, NULL, session_thread, cn)) {
 		lr_err("cannot start a session thread");
-		session_thread(cn);	/* serve it here rather than drop it */
+		session_thread(cn); /* serve it here rather than drop it */
 		return;
 	}
 	pthread_detach(th);
@@ -273,8 +280,8 @@ int lr_serve_tcp(const struct lr_serve_opts *o)
 
 	if (lfd < 0)
 		return lfd;
-	lr_info("listening on %s port %u", o->listen_host ? o->listen_host
-							  : "*", port);
+	lr_info("listening on %s port %u",
+		o->listen_host ? o->listen_host : "*", port);
 	for (;;) {
 		int fd = lr_sock_accept(lfd, -1);
 

@@ -15,9 +15,10 @@ void session_log_side(const char *peer, const struct lr_test_params *p,
 			continue;
 		if (!ds->counted) {
 			lr_info("%s: %s %s: this end cannot see the payload "
-				"(the sender's completions count)", peer,
-				p->transport, d == LR_DIR_C2S ? "client->server"
-							      : "server->client");
+				"(the sender's completions count)",
+				peer, p->transport,
+				d == LR_DIR_C2S ? "client->server" :
+						  "server->client");
 			continue;
 		}
 		lr_info("%s: %s %s %.3f Gb/s (%llu bytes in %.3f s)", peer,

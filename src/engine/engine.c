@@ -102,7 +102,7 @@ static void sample_all(struct run *r, bool boundary)
 			uint64_t done_ns, c, now;
 
 			if (!dir_used(r, f, d) || t->iv_start_ns == UINT64_MAX)
-				continue;	/* bytes mode: already finished */
+				continue; /* bytes mode: already finished */
 			c = read_counter(r, f, d, &now);
 			/* Bytes mode: a finished direction ends when its
 			 * last worker did, not at this sample. */
@@ -225,7 +225,7 @@ static void finish_side(struct run *r, unsigned f)
 		ds->active = true;
 		ds->counted = dir_counted(r, f, d);
 		if (!r->win_start)
-			continue;	/* failed during warm-up */
+			continue; /* failed during warm-up */
 		if (t->iv_start_ns != UINT64_MAX && end > t->iv_start_ns)
 			close_interval(r, f, d, end, t->last);
 		ds->bytes = t->last - t->base;
@@ -278,7 +278,9 @@ int lr_engine_run(const struct lr_test_params *p, struct lr_engine_flow *f,
 		  unsigned nflows, const struct lr_engine_opts *opts)
 {
 	struct run r = {
-		.p = p, .flows = f, .nflows = nflows,
+		.p = p,
+		.flows = f,
+		.nflows = nflows,
 		.watch_fd = opts ? opts->watch_fd : -1,
 		.iv_ns = (uint64_t)(p->interval_s * 1e9),
 	};

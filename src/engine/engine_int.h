@@ -7,31 +7,31 @@
 
 #include "linerate/engine.h"
 
-#define ENGINE_STEP_NS 20000000ull	/* 20 ms: how often errors are seen */
-#define ENGINE_SAMPLE_SLACK_NS 50000ull	/* clock reads around a sample */
-#define ENGINE_TAIL_NS 250000000ull	/* running on past the window */
-#define ENGINE_LAT_CAP 1000000u		/* latency samples kept per flow */
+#define ENGINE_STEP_NS 20000000ull /* 20 ms: how often errors are seen */
+#define ENGINE_SAMPLE_SLACK_NS 50000ull /* clock reads around a sample */
+#define ENGINE_TAIL_NS 250000000ull /* running on past the window */
+#define ENGINE_LAT_CAP 1000000u /* latency samples kept per flow */
 
 struct slot {
 	struct lr_engine_flow *flow;
 	unsigned flow_idx;
-	unsigned idx;			/* worker index in its endpoint */
+	unsigned idx; /* worker index in its endpoint */
 	struct lr_worker_info info;
 	struct lr_worker_ctl ctl;
 	pthread_t thread;
 	bool started;
 	atomic_bool done;
-	_Atomic uint64_t done_ns;	/* when run_worker returned */
+	_Atomic uint64_t done_ns; /* when run_worker returned */
 };
 
 /* The bookkeeping of one direction of one flow. */
 struct track {
-	uint64_t base;			/* counter at the window's start */
-	uint64_t start_ns;		/* when base was read */
-	uint64_t last;			/* counter at the last sample */
-	uint64_t last_ns;		/* time of the last sample */
+	uint64_t base; /* counter at the window's start */
+	uint64_t start_ns; /* when base was read */
+	uint64_t last; /* counter at the last sample */
+	uint64_t last_ns; /* time of the last sample */
 	uint64_t iv_start_bytes, iv_start_ns;
-	unsigned cap;			/* allocated intervals */
+	unsigned cap; /* allocated intervals */
 };
 
 struct run {
@@ -40,11 +40,11 @@ struct run {
 	unsigned nflows;
 	struct slot *slots;
 	unsigned nslots;
-	struct track *tracks;		/* nflows * LR_DIR_COUNT */
-	struct lr_lat_samples *lat;	/* one per flow */
+	struct track *tracks; /* nflows * LR_DIR_COUNT */
+	struct lr_lat_samples *lat; /* one per flow */
 	atomic_bool stop;
 	int watch_fd;
-	uint64_t win_start, win_end;	/* win_end 0: bytes mode */
+	uint64_t win_start, win_end; /* win_end 0: bytes mode */
 	uint64_t iv_ns;
 };
 

@@ -32,10 +32,12 @@ static void split_bytes(struct run *r)
 			for (unsigned i = 0; k && i < r->nslots; i++) {
 				struct slot *s = &r->slots[i];
 
-				if (s->flow_idx != f || s->info.dir != (enum lr_dir)d)
+				if (s->flow_idx != f ||
+				    s->info.dir != (enum lr_dir)d)
 					continue;
-				s->ctl.byte_limit = r->p->bytes / k +
-						    (first ? r->p->bytes % k : 0);
+				s->ctl.byte_limit =
+					r->p->bytes / k +
+					(first ? r->p->bytes % k : 0);
 				first = 0;
 			}
 		}
@@ -74,8 +76,8 @@ int engine_slots_create(struct run *r)
 int engine_slots_start(struct run *r)
 {
 	for (unsigned i = 0; i < r->nslots; i++) {
-		int ret = pthread_create(&r->slots[i].thread, NULL,
-					 worker_main, &r->slots[i]);
+		int ret = pthread_create(&r->slots[i].thread, NULL, worker_main,
+					 &r->slots[i]);
 
 		if (ret) {
 			lr_err("cannot start worker thread %u: %s", i,

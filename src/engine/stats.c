@@ -39,8 +39,8 @@ static bool is_full(const struct lr_interval *iv, double interval_s)
 	return iv->end_s - iv->start_s >= 0.9 * interval_s;
 }
 
-void lr_rate_stats(const struct lr_interval *iv, unsigned n,
-		   double interval_s, struct lr_rate_stats *out)
+void lr_rate_stats(const struct lr_interval *iv, unsigned n, double interval_s,
+		   struct lr_rate_stats *out)
 {
 	double *r = malloc((n ? n : 1) * sizeof(*r)), sum = 0;
 	unsigned k = 0, full = 0;

@@ -41,10 +41,11 @@ static void link_port(json_t *doc, const char *dev, json_t *port)
 	if (!nd)
 		return;
 	json_object_set_new(nd, "rdma_device", json_string(dev));
-	json_object_set_new(nd, "rdma_port", json_integer(
-				    inv_int(port, "port", 0)));
-	json_object_set_new(port, "netdev_mtu", inv_int(nd, "mtu", -1) < 0 ?
-			    json_null() : json_integer(mtu));
+	json_object_set_new(nd, "rdma_port",
+			    json_integer(inv_int(port, "port", 0)));
+	json_object_set_new(port, "netdev_mtu",
+			    inv_int(nd, "mtu", -1) < 0 ? json_null() :
+							 json_integer(mtu));
 	if (ll && !strcmp(ll, "Ethernet") &&
 	    json_is_null(json_object_get(port, "active_mtu")) && mtu > 0)
 		json_object_set_new(port, "active_mtu",
@@ -78,10 +79,9 @@ int lr_inventory_collect(json_t **out)
 	if (gethostname(host, sizeof(host)))
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
-	doc = json_pack("{s:s, s:o, s:s, s:o, s:o}",
-			"schema", LR_DEVICES_SCHEMA, "host", inv_str(host),
-			"sysfs_root", lr_sysfs_root(), "rdma", rdma,
-			"netdevs", net);
+	doc = json_pack("{s:s, s:o, s:s, s:o, s:o}", "schema",
+			LR_DEVICES_SCHEMA, "host", inv_str(host), "sysfs_root",
+			lr_sysfs_root(), "rdma", rdma, "netdevs", net);
 	if (!doc)
 		return -ENOMEM;
 	link_ports(doc);

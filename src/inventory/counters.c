@@ -25,8 +25,8 @@ static json_t *read_dir(const char *dir)
 		char buf[32], *end;
 		unsigned long long v;
 
-		if (lr_sysfs_read(buf, sizeof(buf), "%s/%s", dir,
-				  names[i]) <= 0)
+		if (lr_sysfs_read(buf, sizeof(buf), "%s/%s", dir, names[i]) <=
+		    0)
 			continue;
 		v = strtoull(buf, &end, 0);
 		if (*end == '\0')
@@ -145,10 +145,12 @@ json_t *lr_counters_delta(const json_t *before, const json_t *after)
 	groups = json_object();
 	json_object_foreach(ag, name, g)
 		if (json_object_get(bg, name))
-			json_object_set_new(groups, name, group_delta(
-				json_object_get(bg, name), g));
+			json_object_set_new(
+				groups, name,
+				group_delta(json_object_get(bg, name), g));
 	secs = (double)(inv_int(after, "time_ns", 0) -
-			inv_int(before, "time_ns", 0)) / 1e9;
+			inv_int(before, "time_ns", 0)) /
+	       1e9;
 	return json_pack("{s:s, s:f, s:o}", "device", dev, "seconds", secs,
 			 "groups", groups);
 }

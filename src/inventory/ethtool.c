@@ -48,8 +48,7 @@ static json_t *stats_object(const struct ethtool_gstrings *names,
 	return obj;
 }
 
-static int read_stats(int fd, const char *ifname, unsigned int n,
-		      json_t **out)
+static int read_stats(int fd, const char *ifname, unsigned int n, json_t **out)
 {
 	struct ethtool_gstrings *names;
 	struct ethtool_stats *vals;
@@ -69,8 +68,9 @@ static int read_stats(int fd, const char *ifname, unsigned int n,
 		ret = ethtool_ioctl(fd, ifname, vals);
 	/* the set may change size between the calls: use the smaller */
 	if (!ret)
-		*out = stats_object(names, vals, names->len < vals->n_stats ?
-				    names->len : vals->n_stats);
+		*out = stats_object(names, vals,
+				    names->len < vals->n_stats ? names->len :
+								 vals->n_stats);
 free_bufs:
 	free(vals);
 	free(names);

@@ -18,17 +18,17 @@ static int gid_text(const char *raw, char *out, size_t len)
 	if (inet_pton(AF_INET6, raw, bin) != 1 || !memcmp(bin, zero, 16))
 		return -1;
 	if (!memcmp(bin, "\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16))
-		return -1;	/* fe80:: with no interface id: unused */
+		return -1; /* fe80:: with no interface id: unused */
 	return inet_ntop(AF_INET6, bin, out, (socklen_t)len) ? 0 : -1;
 }
 
-static json_t *gid_entry(const char *dev, unsigned int port,
-			 const char *index)
+static json_t *gid_entry(const char *dev, unsigned int port, const char *index)
 {
 	char raw[64], text[INET6_ADDRSTRLEN], type[32], ndev[64];
 
 	if (lr_sysfs_read(raw, sizeof(raw), PORT_DIR "/gids/%s", dev, port,
-			  index) <= 0 || gid_text(raw, text, sizeof(text)))
+			  index) <= 0 ||
+	    gid_text(raw, text, sizeof(text)))
 		return NULL;
 	if (lr_sysfs_read(type, sizeof(type), PORT_DIR "/gid_attrs/types/%s",
 			  dev, port, index) <= 0)
@@ -36,10 +36,9 @@ static json_t *gid_entry(const char *dev, unsigned int port,
 	if (lr_sysfs_read(ndev, sizeof(ndev), PORT_DIR "/gid_attrs/ndevs/%s",
 			  dev, port, index) <= 0)
 		ndev[0] = '\0';
-	return json_pack("{s:I, s:s, s:o, s:o}",
-			 "index", (json_int_t)strtol(index, NULL, 10),
-			 "gid", text, "type", inv_str(type),
-			 "netdev", inv_str(ndev));
+	return json_pack("{s:I, s:s, s:o, s:o}", "index",
+			 (json_int_t)strtol(index, NULL, 10), "gid", text,
+			 "type", inv_str(type), "netdev", inv_str(ndev));
 }
 
 json_t *inv_gid_table(const char *dev, unsigned int port)

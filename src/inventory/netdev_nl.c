@@ -18,14 +18,10 @@ static int nl_fail(const char *what, int nlerr)
 {
 	lr_err("%s: %s", what, nl_geterror(nlerr));
 	switch (-nlerr) {
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NOACCESS:
-		return -EACCES;
-	default:
-		return -EIO;
+	case NLE_NOMEM: return -ENOMEM;
+	case NLE_PERM: return -EPERM;
+	case NLE_NOACCESS: return -EACCES;
+	default: return -EIO;
 	}
 }
 
@@ -36,10 +32,9 @@ static json_t *link_object(struct rtnl_link *l)
 	json_t *nd;
 
 	rtnl_link_operstate2str(rtnl_link_get_operstate(l), op, sizeof(op));
-	nd = json_pack("{s:s, s:s, s:I, s:s, s:b, s:I}",
-		       "name", rtnl_link_get_name(l), "status", "ok",
-		       "ifindex", (json_int_t)rtnl_link_get_ifindex(l),
-		       "operstate", op,
+	nd = json_pack("{s:s, s:s, s:I, s:s, s:b, s:I}", "name",
+		       rtnl_link_get_name(l), "status", "ok", "ifindex",
+		       (json_int_t)rtnl_link_get_ifindex(l), "operstate", op,
 		       "admin_up", (rtnl_link_get_flags(l) & IFF_UP) != 0,
 		       "mtu", (json_int_t)rtnl_link_get_mtu(l));
 	if (a && nl_addr_get_len(a))

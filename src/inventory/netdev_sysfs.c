@@ -27,7 +27,7 @@ static json_t *admin_up(const char *name)
 
 	if (lr_sysfs_read_int(&flags, NET_DIR "/flags", name))
 		return json_null();
-	return json_boolean(flags & 1);	/* IFF_UP */
+	return json_boolean(flags & 1); /* IFF_UP */
 }
 
 /* Speed (reading fails with EINVAL on a link that is down) and PCI path. */

@@ -55,12 +55,11 @@ static json_t *pci_link(const char *dir, const char *addr)
 	json_t *cur = link_speed(dir, "current_link_speed");
 	json_t *max = link_speed(dir, "max_link_speed");
 
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
-			 "address", addr,
-			 "speed_gts", cur, "gen", gen_of(cur),
-			 "width", link_width(dir, "current_link_width"),
-			 "max_speed_gts", max, "max_gen", gen_of(max),
-			 "max_width", link_width(dir, "max_link_width"));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "address", addr,
+			 "speed_gts", cur, "gen", gen_of(cur), "width",
+			 link_width(dir, "current_link_width"), "max_speed_gts",
+			 max, "max_gen", gen_of(max), "max_width",
+			 link_width(dir, "max_link_width"));
 }
 
 /* Split a devices path into the directories of its PCI components. */

@@ -79,14 +79,15 @@ static void link_problem(json_t *target, const json_t *l, const char *what,
 /* The NIC's own link, and what the slot above it can do. */
 static void function_problem(json_t *target, const json_t *pci)
 {
-	const json_t *slot = json_array_get(json_object_get(pci, "upstream"),
-					    0);
+	const json_t *slot =
+		json_array_get(json_object_get(pci, "upstream"), 0);
 	int64_t gen = inv_int(slot, "max_gen", 0);
 	int64_t w = inv_int(slot, "max_width", 0);
 	char what[128];
 
-	if (!gen || !w || (gen >= inv_int(pci, "max_gen", 0) &&
-			   w >= inv_int(pci, "max_width", 0))) {
+	if (!gen || !w ||
+	    (gen >= inv_int(pci, "max_gen", 0) &&
+	     w >= inv_int(pci, "max_width", 0))) {
 		link_problem(target, pci, "PCIe", "");
 		return;
 	}
@@ -116,8 +117,8 @@ static void device_problems(json_t *d)
 	if (str_is(d, "status", "disappeared"))
 		inv_problem(d, "disappeared while it was being read");
 	json_array_foreach(json_object_get(d, "ports"), i, p) {
-		port_link_problems(p, json_is_object(json_object_get(d,
-								     "pci")));
+		port_link_problems(p,
+				   json_is_object(json_object_get(d, "pci")));
 		port_roce_problems(p);
 		pci_problems(p, json_object_get(d, "pci"));
 	}
@@ -132,7 +133,8 @@ static void netdev_problems(json_t *nd)
 	    !str_is(nd, "operstate", "unknown"))
 		inv_problem(nd, "administratively up, link %s",
 			    inv_cstr(nd, "operstate") ?
-			    inv_cstr(nd, "operstate") : "unknown");
+				    inv_cstr(nd, "operstate") :
+				    "unknown");
 	if (!json_object_get(nd, "rdma_device"))
 		pci_problems(nd, json_object_get(nd, "pci"));
 }

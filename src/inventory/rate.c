@@ -10,23 +10,17 @@
 #include "linerate/inventory.h"
 
 static const struct {
-	unsigned int code;	/* IB_SPEED_* */
+	unsigned int code; /* IB_SPEED_* */
 	const char *name;
-	double lane_gbps;	/* nominal, as the kernel prints it */
+	double lane_gbps; /* nominal, as the kernel prints it */
 } speeds[] = {
-	{ 1, "SDR", 2.5 },
-	{ 2, "DDR", 5 },
-	{ 4, "QDR", 10 },
-	{ 8, "FDR10", 10 },
-	{ 16, "FDR", 14 },
-	{ 32, "EDR", 25 },
-	{ 64, "HDR", 50 },
-	{ 128, "NDR", 100 },
-	{ 256, "XDR", 200 },
+	{ 1, "SDR", 2.5 },  { 2, "DDR", 5 },	 { 4, "QDR", 10 },
+	{ 8, "FDR10", 10 }, { 16, "FDR", 14 },	 { 32, "EDR", 25 },
+	{ 64, "HDR", 50 },  { 128, "NDR", 100 }, { 256, "XDR", 200 },
 };
 
 static const struct {
-	unsigned int code;	/* IB_WIDTH_* */
+	unsigned int code; /* IB_WIDTH_* */
 	unsigned int lanes;
 } widths[] = {
 	{ 1, 1 }, { 16, 2 }, { 2, 4 }, { 4, 8 }, { 8, 12 },
@@ -105,8 +99,13 @@ const char *lr_ib_port_state_name(int state)
 const char *lr_ib_phys_state_name(int phys)
 {
 	static const char *const names[] = {
-		NULL, "Sleep", "Polling", "Disabled",
-		"PortConfigurationTraining", "LinkUp", "LinkErrorRecovery",
+		NULL,
+		"Sleep",
+		"Polling",
+		"Disabled",
+		"PortConfigurationTraining",
+		"LinkUp",
+		"LinkErrorRecovery",
 		"PhyTest",
 	};
 

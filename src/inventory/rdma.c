@@ -34,8 +34,9 @@ static json_t *device_ports(const char *name)
 		unsigned long port = strtoul(names[i], NULL, 10);
 
 		if (port)
-			json_array_append_new(ports, inv_rdma_port_sysfs(
-						      name, (unsigned)port));
+			json_array_append_new(
+				ports,
+				inv_rdma_port_sysfs(name, (unsigned)port));
 	}
 	if (n >= 0)
 		lr_sysfs_free_list(names);

@@ -37,12 +37,9 @@ int inv_verbs_names(char ***names)
 static const char *link_layer_name(uint8_t ll)
 {
 	switch (ll) {
-	case IBV_LINK_LAYER_INFINIBAND:
-		return "InfiniBand";
-	case IBV_LINK_LAYER_ETHERNET:
-		return "Ethernet";
-	default:
-		return NULL;
+	case IBV_LINK_LAYER_INFINIBAND: return "InfiniBand";
+	case IBV_LINK_LAYER_ETHERNET: return "Ethernet";
+	default: return NULL;
 	}
 }
 

@@ -145,7 +145,7 @@ static int strip_root(const char *real, char *buf, size_t len)
 	if (n == 1)
 		n = 0;
 	if (strncmp(real, root, n) || (real[n] != '/' && real[n] != '\0'))
-		return -EXDEV;	/* the link leaves the fixture tree */
+		return -EXDEV; /* the link leaves the fixture tree */
 	if (snprintf(buf, len, "%s", real + n + 1) >= (int)len)
 		return -ENAMETOOLONG;
 	return 0;

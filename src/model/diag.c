@@ -56,8 +56,8 @@ void lr_diags_print(const struct lr_diags *d, size_t max)
 		const struct lr_diag *g = v ? v[i] : &d->v[i];
 
 		if (g->line)
-			fprintf(stderr, "%s:%d:%d: %s\n", file, g->line,
-				g->col, g->msg);
+			fprintf(stderr, "%s:%d:%d: %s\n", file, g->line, g->col,
+				g->msg);
 		else
 			fprintf(stderr, "%s: %s\n", file, g->msg);
 	}

@@ -59,7 +59,7 @@ double lr_ecmp_expected_max_load(unsigned m, unsigned n)
 		cdf += binom_pmf(n, k - 1, p);
 		term = 1.0 - pow(cdf < 1.0 ? cdf : 1.0, m);
 		if ((unsigned long)(k - 1) * m < n)
-			term = 1.0;	/* pigeonhole: some link has k */
+			term = 1.0; /* pigeonhole: some link has k */
 		sum += term;
 		if (term < 1e-9)
 			break;

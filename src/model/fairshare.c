@@ -45,8 +45,7 @@ struct heap {
 	size_t n, cap;
 };
 
-static int heap_push(struct heap *h, double level, uint32_t res,
-		     uint32_t kind)
+static int heap_push(struct heap *h, double level, uint32_t res, uint32_t kind)
 {
 	struct heap_item it = { level, res, kind };
 	size_t i;
@@ -189,10 +188,9 @@ static struct own *own_ceilings(const struct lr_graph *g, size_t *n)
 			uint32_t r = g->path[fl->path_off + i];
 			const struct lr_res *x = &g->res[r];
 
-			if (x->n_flows == 1 && (o.it.level < 0 ||
-						x->cap < o.it.level ||
-						(x->cap == o.it.level &&
-						 x->kind < o.it.kind)))
+			if (x->n_flows == 1 &&
+			    (o.it.level < 0 || x->cap < o.it.level ||
+			     (x->cap == o.it.level && x->kind < o.it.kind)))
 				o.it = (struct heap_item){ x->cap, r, x->kind };
 		}
 		if (o.it.level >= 0)
@@ -225,7 +223,7 @@ static int next_shared(struct lr_graph *g, struct heap *h,
 		now = level_of(x);
 		if (now <= top->level * (1 + 1e-12) + 1e-12)
 			return 1;
-		*have = false;		/* stale: its level rose */
+		*have = false; /* stale: its level rose */
 		if (heap_push(h, now, top->res, top->kind))
 			return -ENOMEM;
 	}
@@ -275,7 +273,7 @@ static int start(struct lr_graph *g, struct heap *h)
 		x->used = 0;
 		x->saturated = 0;
 		x->unfrozen = x->n_flows;
-		if (x->n_flows > 1)	/* shared; the others: own ceilings */
+		if (x->n_flows > 1) /* shared; the others: own ceilings */
 			ret = heap_push(h, level_of(x), r, x->kind);
 	}
 	return ret;

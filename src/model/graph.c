@@ -21,7 +21,7 @@
 
 #define MAX_PSW 64
 #define MAX_LEVELS 8
-#define MAX_SOCKETS 8	/* inter-socket resources: one per NIC socket */
+#define MAX_SOCKETS 8 /* inter-socket resources: one per NIC socket */
 
 int lr_graph_init(struct lr_graph *g, const struct lr_topo *t, enum lr_op op)
 {
@@ -56,19 +56,14 @@ static size_t kind_ids(const struct lr_topo *t, enum lr_res_kind k)
 {
 	switch (k) {
 	case LR_RES_PSW_RD:
-	case LR_RES_PSW_WR:
-		return t->n_servers * MAX_PSW;
+	case LR_RES_PSW_WR: return t->n_servers * MAX_PSW;
 	case LR_RES_XSOCK_TX:
-	case LR_RES_XSOCK_RX:
-		return t->n_servers * MAX_SOCKETS;
+	case LR_RES_XSOCK_RX: return t->n_servers * MAX_SOCKETS;
 	case LR_RES_SW_UP:
-	case LR_RES_SW_DOWN:
-		return t->n_switches;
+	case LR_RES_SW_DOWN: return t->n_switches;
 	case LR_RES_GRP_UP:
-	case LR_RES_GRP_DOWN:
-		return t->n_groups;
-	default:
-		return t->n_nics;
+	case LR_RES_GRP_DOWN: return t->n_groups;
+	default: return t->n_nics;
 	}
 }
 
@@ -96,8 +91,8 @@ static long res_get(struct lr_graph *g, enum lr_res_kind k, size_t id,
 	struct lr_res *r;
 
 	if (!g->res_of[k]) {
-		g->res_of[k] = calloc(kind_ids(g->topo, k) + 1,
-				      sizeof(uint32_t));
+		g->res_of[k] =
+			calloc(kind_ids(g->topo, k) + 1, sizeof(uint32_t));
 		if (!g->res_of[k])
 			return -ENOMEM;
 	}
@@ -106,7 +101,8 @@ static long res_get(struct lr_graph *g, enum lr_res_kind k, size_t id,
 	if (grow((void **)&g->res, &g->cap_res, g->n_res + 1, sizeof(*r)))
 		return -ENOMEM;
 	r = &g->res[g->n_res];
-	*r = (struct lr_res){ .cap = cap, .id = (uint32_t)id,
+	*r = (struct lr_res){ .cap = cap,
+			      .id = (uint32_t)id,
 			      .kind = (uint8_t)k };
 	g->res_of[k][id] = (uint32_t)++g->n_res;
 	return (long)g->n_res - 1;
@@ -116,7 +112,7 @@ struct path_build {
 	struct lr_graph *g;
 	uint32_t hops[32];
 	size_t n;
-	double eff;		/* payload efficiency of the sender */
+	double eff; /* payload efficiency of the sender */
 };
 
 static int hop(struct path_build *b, enum lr_res_kind k, size_t id, double cap)
@@ -165,8 +161,9 @@ static int nic_hop(struct path_build *b, uint32_t nic, bool tx)
 {
 	const struct lr_topo *t = b->g->topo;
 	const struct lr_nic *n = &t->nics[nic];
-	double gp = lr_link_goodput(lr_topo_nic_profile(t, n),
-				    lr_topo_nic_rate(t, n), b->g->op, b->g->msg);
+	double gp =
+		lr_link_goodput(lr_topo_nic_profile(t, n),
+				lr_topo_nic_rate(t, n), b->g->op, b->g->msg);
 
 	return hop(b, tx ? LR_RES_NIC_TX : LR_RES_NIC_RX, nic, gp);
 }
@@ -200,8 +197,7 @@ static size_t levels(const struct lr_topo *t, uint32_t leaf, long *lv)
 	return n;
 }
 
-static int fabric_level(struct path_build *b, long a, long z, size_t k,
-			bool up)
+static int fabric_level(struct path_build *b, long a, long z, size_t k, bool up)
 {
 	const struct lr_topo *t = b->g->topo;
 	long id = up ? a : z;
@@ -282,7 +278,8 @@ int lr_graph_add_flow(struct lr_graph *g, uint32_t src_nic, uint32_t dst_nic)
 		return -ENOMEM;
 	memcpy(g->path + g->n_path, b.hops, b.n * sizeof(*b.hops));
 	f = &g->flows[g->n_flows++];
-	*f = (struct lr_flow){ .src_nic = src_nic, .dst_nic = dst_nic,
+	*f = (struct lr_flow){ .src_nic = src_nic,
+			       .dst_nic = dst_nic,
 			       .path_off = (uint32_t)g->n_path,
 			       .path_len = (uint32_t)b.n };
 	g->n_path += b.n;

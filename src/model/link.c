@@ -67,8 +67,7 @@ static unsigned l2_bytes(const struct lr_profile *p)
 	switch (p->link) {
 	case LR_LINK_ETHERNET:
 		return ETH_PREAMBLE_IFG + ETH_HDR + vlan + ETH_FCS;
-	case LR_LINK_VETH_TBF:
-		return ETH_HDR + vlan;
+	case LR_LINK_VETH_TBF: return ETH_HDR + vlan;
 	case LR_LINK_INFINIBAND:
 		return IB_LRH + IB_VCRC + (p->grh ? IB_GRH : 0);
 	}
@@ -116,8 +115,8 @@ int lr_profile_framing(const struct lr_profile *p, enum lr_op op,
 	if (p->encap == LR_ENCAP_ROCEV2) {
 		if (p->link == LR_LINK_INFINIBAND)
 			return -EINVAL;
-		f->per_packet = l2_bytes(p) + ip_bytes(p) + UDP_HDR + IB_BTH +
-				IB_ICRC;
+		f->per_packet =
+			l2_bytes(p) + ip_bytes(p) + UDP_HDR + IB_BTH + IB_ICRC;
 	} else {
 		if (p->link != LR_LINK_INFINIBAND)
 			return -EINVAL;

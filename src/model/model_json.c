@@ -16,17 +16,16 @@ static json_t *gbps(double v)
 
 static json_t *stat_json(const struct lr_stat *s)
 {
-	return json_pack("{s:o, s:o, s:o, s:o}", "min", gbps(s->min),
-			 "median", gbps(s->median), "max", gbps(s->max),
-			 "mean", gbps(s->mean));
+	return json_pack("{s:o, s:o, s:o, s:o}", "min", gbps(s->min), "median",
+			 gbps(s->median), "max", gbps(s->max), "mean",
+			 gbps(s->mean));
 }
 
 static json_t *ceiling_json(enum lr_res_kind kind, const char *name,
 			    const char *what, double cap)
 {
-	json_t *o = json_pack("{s:s, s:s, s:o}", "kind",
-			      lr_res_kind_name(kind), "what", what,
-			      "capacity_gbps", gbps(cap));
+	json_t *o = json_pack("{s:s, s:s, s:o}", "kind", lr_res_kind_name(kind),
+			      "what", what, "capacity_gbps", gbps(cap));
 
 	if (o && name)
 		json_object_set_new(o, "resource", json_string(name));
@@ -70,15 +69,18 @@ static json_t *types_json(const struct lr_model_report *r)
 		json_t *chain = json_array();
 
 		for (size_t k = 0; k < ty->n_chain; k++)
-			json_array_append_new(chain, ceiling_json(
-				ty->chain[k].kind, NULL, ty->chain[k].what,
-				ty->chain[k].gbps));
-		json_array_append_new(a, json_pack(
-			"{s:s, s:I, s:f, s:o, s:O, s:o}", "profile",
-			ty->spec.profile->name, "count", (json_int_t)ty->count,
-			"nominal_gbps", ty->spec.rate_gbps, "expected_gbps",
-			gbps(ty->gbps), "limited_by",
-			json_array_get(chain, ty->limit), "chain", chain));
+			json_array_append_new(
+				chain, ceiling_json(ty->chain[k].kind, NULL,
+						    ty->chain[k].what,
+						    ty->chain[k].gbps));
+		json_array_append_new(
+			a, json_pack("{s:s, s:I, s:f, s:o, s:O, s:o}",
+				     "profile", ty->spec.profile->name, "count",
+				     (json_int_t)ty->count, "nominal_gbps",
+				     ty->spec.rate_gbps, "expected_gbps",
+				     gbps(ty->gbps), "limited_by",
+				     json_array_get(chain, ty->limit), "chain",
+				     chain));
 	}
 	return a;
 }
@@ -116,11 +118,13 @@ static json_t *tiers_json(const struct lr_model_report *r)
 
 		if (!t->count)
 			continue;
-		json_array_append_new(a, json_pack(
-			"{s:s, s:I, s:f, s:f, s:f}", "tier", tier_names[k],
-			"count", (json_int_t)t->count, "down_nominal_gbps",
-			t->down_gbps, "up_nominal_gbps", t->up_gbps,
-			"max_oversubscription", t->max_oversub));
+		json_array_append_new(
+			a,
+			json_pack("{s:s, s:I, s:f, s:f, s:f}", "tier",
+				  tier_names[k], "count", (json_int_t)t->count,
+				  "down_nominal_gbps", t->down_gbps,
+				  "up_nominal_gbps", t->up_gbps,
+				  "max_oversubscription", t->max_oversub));
 	}
 	return a;
 }
@@ -131,7 +135,8 @@ static json_t *limits_json(const struct lr_pattern_result *s)
 
 	for (int k = 0; k < LR_RES_KINDS; k++)
 		if (s->limit_count[k])
-			json_object_set_new(o, lr_res_kind_name(k),
+			json_object_set_new(
+				o, lr_res_kind_name(k),
 				json_integer((json_int_t)s->limit_count[k]));
 	return o;
 }
@@ -151,13 +156,11 @@ static json_t *flows_json(const struct lr_topo *t,
 
 	for (size_t i = 0; i < p->n_flows; i++) {
 		const struct lr_flow_row *f = &p->flows[i];
-		json_t *o = json_pack("{s:o, s:o, s:o, s:{s:s, s:s}}",
-				      "src", nic_name(t, f->src_nic),
-				      "dst", nic_name(t, f->dst_nic),
-				      "expected_gbps", gbps(f->gbps),
-				      "limited_by", "kind",
-				      lr_res_kind_name(f->limit_kind),
-				      "resource", f->limit);
+		json_t *o = json_pack(
+			"{s:o, s:o, s:o, s:{s:s, s:s}}", "src",
+			nic_name(t, f->src_nic), "dst", nic_name(t, f->dst_nic),
+			"expected_gbps", gbps(f->gbps), "limited_by", "kind",
+			lr_res_kind_name(f->limit_kind), "resource", f->limit);
 
 		if (ecmp)
 			json_object_set_new(o, "ecmp_slowest_gbps",
@@ -208,22 +211,21 @@ json_t *lr_model_json(const struct lr_model_report *r)
 	json_t *pats = json_array();
 
 	for (size_t i = 0; i < r->n_pats; i++)
-		json_array_append_new(pats, pattern_json(t, &r->pats[i],
-					t->routing == LR_ROUTE_ECMP));
-	return json_pack("{s:s, s:s, s:{s:s, s:s?, s:I, s:I, s:I, s:s, s:I, "
-			 "s:f}, s:o, s:o, s:o, s:o, s:o}",
-			 "schema", "linerate.model/1",
-			 "units", "Gb/s = 10^9 bits of payload per second, one "
-			 "direction; expected values rounded down",
-			 "topology", "file", t->file, "name", t->name,
-			 "servers", (json_int_t)t->n_servers,
-			 "nics", (json_int_t)t->n_nics,
-			 "switches", (json_int_t)t->n_switches,
-			 "routing", t->routing == LR_ROUTE_ECMP ? "ecmp" :
-			 "adaptive", "qps_per_flow",
-			 (json_int_t)t->qps_per_flow, "tolerance",
-			 t->tolerance, "conditions", conditions_json(&r->opts),
-			 "nic_types", types_json(r),
-			 "servers", hosts_json(r), "switch_tiers",
-			 tiers_json(r), "patterns", pats);
+		json_array_append_new(
+			pats, pattern_json(t, &r->pats[i],
+					   t->routing == LR_ROUTE_ECMP));
+	return json_pack(
+		"{s:s, s:s, s:{s:s, s:s?, s:I, s:I, s:I, s:s, s:I, "
+		"s:f}, s:o, s:o, s:o, s:o, s:o}",
+		"schema", "linerate.model/1", "units",
+		"Gb/s = 10^9 bits of payload per second, one "
+		"direction; expected values rounded down",
+		"topology", "file", t->file, "name", t->name, "servers",
+		(json_int_t)t->n_servers, "nics", (json_int_t)t->n_nics,
+		"switches", (json_int_t)t->n_switches, "routing",
+		t->routing == LR_ROUTE_ECMP ? "ecmp" : "adaptive",
+		"qps_per_flow", (json_int_t)t->qps_per_flow, "tolerance",
+		t->tolerance, "conditions", conditions_json(&r->opts),
+		"nic_types", types_json(r), "servers", hosts_json(r),
+		"switch_tiers", tiers_json(r), "patterns", pats);
 }

@@ -27,8 +27,10 @@ static void print_chain(const struct lr_flow_chain *c, FILE *out)
 {
 	char b[24];
 
-	fprintf(out, "    slowest flow %s -> %s: %s Gb/s; ceilings on its "
-		"path:\n", c->src, c->dst, fmt_gbps(c->gbps, b));
+	fprintf(out,
+		"    slowest flow %s -> %s: %s Gb/s; ceilings on its "
+		"path:\n",
+		c->src, c->dst, fmt_gbps(c->gbps, b));
 	for (size_t i = 0; i < c->n; i++) {
 		const struct lr_chain_item *it = &c->v[i];
 
@@ -55,8 +57,8 @@ static void print_types(const struct lr_model_report *r, FILE *out)
 			ty->chain[ty->limit].what);
 		for (size_t k = 0; k < ty->n_chain; k++)
 			if (k != ty->limit)
-				fprintf(out, "  %6s %9s %9s  %s: %s\n", "",
-					"", fmt_gbps(ty->chain[k].gbps, b),
+				fprintf(out, "  %6s %9s %9s  %s: %s\n", "", "",
+					fmt_gbps(ty->chain[k].gbps, b),
 					lr_res_kind_name(ty->chain[k].kind),
 					ty->chain[k].what);
 	}
@@ -68,21 +70,22 @@ static void print_hosts(const struct lr_model_report *r, FILE *out)
 	char b[24];
 
 	fprintf(out, "\nServers (all NICs to a partner server at once, one "
-		"direction)\n");
+		     "direction)\n");
 	fprintf(out, "  %-16s %4s %10s %10s  %s\n", "host template", "NICs",
 		"nominal", "expected", "limited by");
 	for (size_t i = 0; i < r->n_hosts; i++) {
 		const struct lr_host_row *h = &r->hosts[i];
 
 		if (!h->modelled) {
-			fprintf(out, "  %-16s %4zu  (not modelled: needs two "
+			fprintf(out,
+				"  %-16s %4zu  (not modelled: needs two "
 				"servers of this template with a route)\n",
 				t->tmpls[h->tmpl].name, h->n_nics);
 			continue;
 		}
-		fprintf(out, "  %-16s %4zu %10.2f %10s  %s", t->tmpls[h->tmpl].name,
-			h->n_nics, h->nominal, fmt_gbps(h->res.aggregate, b),
-			binding(&h->slowest));
+		fprintf(out, "  %-16s %4zu %10.2f %10s  %s",
+			t->tmpls[h->tmpl].name, h->n_nics, h->nominal,
+			fmt_gbps(h->res.aggregate, b), binding(&h->slowest));
 		if (h->nominal >= 1000)
 			fprintf(out, "  (%.3f of %.3f Tb/s)",
 				lr_floor_dp(h->res.aggregate / 1000.0, 3),
@@ -114,8 +117,7 @@ static void print_tiers(const struct lr_model_report *r, FILE *out)
 	}
 }
 
-static void print_pattern(const struct lr_pattern_row *p, bool ecmp,
-			  FILE *out)
+static void print_pattern(const struct lr_pattern_row *p, bool ecmp, FILE *out)
 {
 	const struct lr_pattern_result *s = &p->res;
 	char b[5][24];
@@ -129,7 +131,8 @@ static void print_pattern(const struct lr_pattern_row *p, bool ecmp,
 		fprintf(out, "  %-11s no flows (no same-rail NIC pairs%s)\n",
 			lr_pattern_name(p->pattern),
 			p->pattern == LR_PAT_ALLTOALL ?
-			" under different leaves" : "");
+				" under different leaves" :
+				"");
 		return;
 	}
 	fprintf(out, "  %-11s %8zu %9s %9s %9s %10s %12s %12.2f  %s\n",
@@ -138,8 +141,10 @@ static void print_pattern(const struct lr_pattern_row *p, bool ecmp,
 		fmt_gbps(s->flow.max, b[2]), fmt_gbps(s->server.median, b[3]),
 		fmt_gbps(s->aggregate, b[4]), s->nominal, binding(&p->slowest));
 	if (ecmp)
-		fprintf(out, "  %-11s static ECMP: expected slowest flow %s "
-			"Gb/s\n", "", fmt_gbps(s->ecmp_slowest, b[0]));
+		fprintf(out,
+			"  %-11s static ECMP: expected slowest flow %s "
+			"Gb/s\n",
+			"", fmt_gbps(s->ecmp_slowest, b[0]));
 	if (p->slowest.n)
 		print_chain(&p->slowest, out);
 }
@@ -151,10 +156,10 @@ static void print_patterns(const struct lr_model_report *r, FILE *out)
 	if (!r->n_pats)
 		return;
 	fprintf(out, "\nPatterns (concurrent rail-aligned flows, max-min fair "
-		"share)\n");
+		     "share)\n");
 	fprintf(out, "  %-11s %8s %9s %9s %9s %10s %12s %12s  %s\n", "pattern",
-		"flows", "flow min", "median", "max", "per server",
-		"aggregate", "nominal", "slowest limited by");
+		"flows", "flow min", "median", "max", "per server", "aggregate",
+		"nominal", "slowest limited by");
 	for (size_t i = 0; i < r->n_pats; i++) {
 		print_pattern(&r->pats[i], ecmp, out);
 	}
@@ -167,11 +172,13 @@ void lr_model_print_text(const struct lr_model_report *r, FILE *out)
 	fprintf(out, "topology %s (%s): %zu servers, %zu NICs, %zu switches\n",
 		t->name ? t->name : "-", t->file, t->n_servers, t->n_nics,
 		t->n_switches);
-	fprintf(out, "Gb/s = 10^9 bits of payload per second, one direction; "
+	fprintf(out,
+		"Gb/s = 10^9 bits of payload per second, one direction; "
 		"nominal = link rate on the wire; expected figures are rounded "
-		"down; pass tolerance %.0f%%\n", t->tolerance * 100);
-	fprintf(out, "conditions: RDMA %s (TCP: stream), ", lr_op_name(
-		r->opts.op));
+		"down; pass tolerance %.0f%%\n",
+		t->tolerance * 100);
+	fprintf(out, "conditions: RDMA %s (TCP: stream), ",
+		lr_op_name(r->opts.op));
 	if (r->opts.msg)
 		fprintf(out, "%llu-byte messages, ",
 			(unsigned long long)r->opts.msg);

@@ -7,13 +7,13 @@
 #include "topo_int.h"
 
 struct slot {
-	const char *key;	/* borrowed from the topology */
+	const char *key; /* borrowed from the topology */
 	long idx;
 };
 
 struct lr_name_map {
 	struct slot *slots;
-	size_t cap;		/* power of two */
+	size_t cap; /* power of two */
 	size_t n;
 };
 

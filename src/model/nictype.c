@@ -31,19 +31,24 @@ size_t lr_model_nic(const struct lr_nic_spec *spec, struct lr_ceiling *chain,
 
 	lr_link_what(spec->profile, spec->rate_gbps, spec->op, what,
 		     sizeof(what));
-	put(chain, max, &n, LR_RES_NIC_TX, lr_link_goodput(spec->profile,
-		spec->rate_gbps, spec->op, spec->msg), what);
+	put(chain, max, &n, LR_RES_NIC_TX,
+	    lr_link_goodput(spec->profile, spec->rate_gbps, spec->op,
+			    spec->msg),
+	    what);
 	if (spec->pcie_gen) {
 		snprintf(what, sizeof(what), "PCIe Gen%u x%u, max payload %u B",
 			 spec->pcie_gen, spec->pcie_width,
 			 spec->max_payload ? spec->max_payload : 256);
 		put(chain, max, &n, LR_RES_PCIE_RD,
 		    lr_pcie_dma_gbps(spec->pcie_gen, spec->pcie_width,
-				     spec->max_payload), what);
+				     spec->max_payload),
+		    what);
 	}
 	if (spec->remote_numa && spec->inter_socket_gbps > 0) {
-		snprintf(what, sizeof(what), "inter-socket link %gG (buffer "
-			 "on the remote NUMA node)", spec->inter_socket_gbps);
+		snprintf(what, sizeof(what),
+			 "inter-socket link %gG (buffer "
+			 "on the remote NUMA node)",
+			 spec->inter_socket_gbps);
 		put(chain, max, &n, LR_RES_XSOCK_TX, spec->inter_socket_gbps,
 		    what);
 	}
@@ -65,7 +70,8 @@ void lr_nic_spec_of(const struct lr_topo *t, uint32_t nic,
 	*spec = (struct lr_nic_spec){
 		.profile = &t->profiles[nt->profile],
 		.rate_gbps = lr_topo_nic_rate(t, n),
-		.pcie_gen = nt->pcie_gen, .pcie_width = nt->pcie_width,
+		.pcie_gen = nt->pcie_gen,
+		.pcie_width = nt->pcie_width,
 		.max_payload = h->max_payload,
 		.inter_socket_gbps = h->inter_socket_gbps,
 	};
@@ -116,9 +122,10 @@ int lr_nic_types(const struct lr_topo *t, const struct lr_model_opts *o,
 		lr_nic_spec_of(t, i, &spec);
 		spec.op = o->op;
 		spec.msg = o->msg;
-		spec.remote_numa = o->remote_numa &&
-			!(o->gpu_buffers && lr_topo_nic_tmpl(t,
-						&t->nics[i])->gpu >= 0);
+		spec.remote_numa =
+			o->remote_numa &&
+			!(o->gpu_buffers &&
+			  lr_topo_nic_tmpl(t, &t->nics[i])->gpu >= 0);
 		ret = add_type(ty, &spec, i);
 	}
 	return ret;

@@ -56,8 +56,8 @@ int lr_pattern_servers(struct lr_graph *g, uint32_t a, uint32_t z,
 
 	for (size_t j = 0; !ret && j < n; j++) {
 		uint32_t src = s->first_nic + (uint32_t)j;
-		long dst = nic_on_rail(t, z, lr_topo_nic_tmpl(t,
-						&t->nics[src])->rail);
+		long dst = nic_on_rail(
+			t, z, lr_topo_nic_tmpl(t, &t->nics[src])->rail);
 
 		if (dst >= 0)
 			ret = lr_graph_add_flow(g, src, (uint32_t)dst);
@@ -143,14 +143,15 @@ static int all_to_all(struct lr_graph *g)
 
 	if (n > MAX_FLOWS) {
 		lr_err("all-to-all over %zu NICs needs more than %d flows; "
-		       "model a part of the fabric", t->n_nics, MAX_FLOWS);
+		       "model a part of the fabric",
+		       t->n_nics, MAX_FLOWS);
 		return -E2BIG;
 	}
 	for (uint32_t a = 0; !ret && a < t->n_nics; a++)
 		for (uint32_t z = 0; !ret && z < t->n_nics; z++)
 			if (t->nics[a].leaf != t->nics[z].leaf &&
 			    lr_topo_nic_tmpl(t, &t->nics[a])->rail ==
-			    lr_topo_nic_tmpl(t, &t->nics[z])->rail)
+				    lr_topo_nic_tmpl(t, &t->nics[z])->rail)
 				ret = lr_graph_add_flow(g, a, z);
 	return ret;
 }
@@ -163,18 +164,12 @@ int lr_pattern_build(struct lr_graph *g, enum lr_pattern p)
 		return -EINVAL;
 	}
 	switch (p) {
-	case LR_PAT_PAIR:
-		return lr_pattern_servers(g, 0, 1, true);
-	case LR_PAT_SERVER:
-		return lr_pattern_servers(g, 0, 1, false);
-	case LR_PAT_RAIL:
-		return rail_pairs(g);
-	case LR_PAT_ALLTOALL:
-		return all_to_all(g);
-	case LR_PAT_BISECTION:
-		return bisection(g);
-	default:
-		return -EINVAL;
+	case LR_PAT_PAIR: return lr_pattern_servers(g, 0, 1, true);
+	case LR_PAT_SERVER: return lr_pattern_servers(g, 0, 1, false);
+	case LR_PAT_RAIL: return rail_pairs(g);
+	case LR_PAT_ALLTOALL: return all_to_all(g);
+	case LR_PAT_BISECTION: return bisection(g);
+	default: return -EINVAL;
 	}
 }
 
@@ -242,8 +237,8 @@ static int server_summary(const struct lr_graph *g,
 
 		per[t->nics[fl->src_nic].server] += fl->rate;
 		if (!nic_seen[fl->src_nic]++)
-			res->nominal += lr_topo_nic_rate(t,
-							 &t->nics[fl->src_nic]);
+			res->nominal +=
+				lr_topo_nic_rate(t, &t->nics[fl->src_nic]);
 	}
 	for (size_t s = 0; s < t->n_servers; s++)
 		if (per[s] > 0)

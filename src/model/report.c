@@ -57,7 +57,7 @@ static int host_rows(const struct lr_topo *t, struct lr_model_report *r)
 			lr_flow_chain(&g, h->res.slowest_flow, &h->slowest);
 		}
 		lr_graph_free(&g);
-		if (ret == -ENOMEM)	/* else: not modelled, said why */
+		if (ret == -ENOMEM) /* else: not modelled, said why */
 			return ret;
 	}
 	return 0;

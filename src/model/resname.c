@@ -8,10 +8,10 @@
 #define MAX_SOCKETS 8
 
 static const char *const kind_names[LR_RES_KINDS] = {
-	"nic-link-tx", "nic-link-rx", "pcie-read", "pcie-write",
-	"pcie-switch-read", "pcie-switch-write", "inter-socket-tx",
-	"inter-socket-rx", "leaf-uplinks-up", "leaf-uplinks-down",
-	"upper-uplinks-up", "upper-uplinks-down",
+	"nic-link-tx",	     "nic-link-rx",	 "pcie-read",
+	"pcie-write",	     "pcie-switch-read", "pcie-switch-write",
+	"inter-socket-tx",   "inter-socket-rx",	 "leaf-uplinks-up",
+	"leaf-uplinks-down", "upper-uplinks-up", "upper-uplinks-down",
 };
 
 const char *lr_op_name(enum lr_op op)
@@ -60,7 +60,8 @@ const char *lr_res_name(const struct lr_graph *g, uint32_t r, char *buf,
 	case LR_RES_PSW_WR:
 		snprintf(buf, len, "%s/%s uplink", t->servers[srv].name,
 			 t->tmpls[t->servers[srv].tmpl]
-				 .pswitches[x->id % MAX_PSW].name);
+				 .pswitches[x->id % MAX_PSW]
+				 .name);
 		return buf;
 	case LR_RES_XSOCK_TX:
 	case LR_RES_XSOCK_RX:
@@ -74,8 +75,8 @@ const char *lr_res_name(const struct lr_graph *g, uint32_t r, char *buf,
 		return buf;
 	case LR_RES_GRP_UP:
 	case LR_RES_GRP_DOWN:
-		snprintf(buf, len, "%s uplinks", group_name(t, x->id, n,
-							    sizeof(n)));
+		snprintf(buf, len, "%s uplinks",
+			 group_name(t, x->id, n, sizeof(n)));
 		return buf;
 	default:
 		snprintf(buf, len, "%s", nic_name(t, x->id, n, sizeof(n)));
@@ -124,8 +125,8 @@ static const char *pcie_what(const struct lr_topo *t, uint32_t srv, int psw,
 	return buf;
 }
 
-static const char *uplinks_what(const struct lr_topo *t,
-				const struct lr_res *x, char *buf, size_t len)
+static const char *uplinks_what(const struct lr_topo *t, const struct lr_res *x,
+				char *buf, size_t len)
 {
 	unsigned m = 0;
 	double rate = 0;
@@ -157,23 +158,23 @@ const char *lr_res_what(const struct lr_graph *g, uint32_t r, char *buf,
 	case LR_RES_NIC_TX:
 	case LR_RES_NIC_RX:
 		return lr_link_what(lr_topo_nic_profile(t, &t->nics[x->id]),
-				    lr_topo_nic_rate(t, &t->nics[x->id]),
-				    g->op, buf, len);
+				    lr_topo_nic_rate(t, &t->nics[x->id]), g->op,
+				    buf, len);
 	case LR_RES_PCIE_RD:
 	case LR_RES_PCIE_WR:
-		return pcie_what(t, t->nics[x->id].server, -1, x->id, buf,
-				 len);
+		return pcie_what(t, t->nics[x->id].server, -1, x->id, buf, len);
 	case LR_RES_PSW_RD:
 	case LR_RES_PSW_WR:
 		return pcie_what(t, x->id / MAX_PSW, (int)(x->id % MAX_PSW), 0,
 				 buf, len);
 	case LR_RES_XSOCK_TX:
 	case LR_RES_XSOCK_RX:
-		snprintf(buf, len, "inter-socket link %gG (buffer on the "
-			 "remote NUMA node)", t->tmpls[t->servers[
-				x->id / MAX_SOCKETS].tmpl].inter_socket_gbps);
+		snprintf(buf, len,
+			 "inter-socket link %gG (buffer on the "
+			 "remote NUMA node)",
+			 t->tmpls[t->servers[x->id / MAX_SOCKETS].tmpl]
+				 .inter_socket_gbps);
 		return buf;
-	default:
-		return uplinks_what(t, x, buf, len);
+	default: return uplinks_what(t, x, buf, len);
 	}
 }

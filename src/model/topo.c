@@ -41,8 +41,7 @@ static int read_all(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-int lr_topo_load(const char *path, struct lr_diags *diags,
-		 struct lr_topo **out)
+int lr_topo_load(const char *path, struct lr_diags *diags, struct lr_topo **out)
 {
 	char *text = NULL;
 	size_t len = 0;

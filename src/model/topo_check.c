@@ -22,10 +22,11 @@ static void check_unwired(struct yctx *c)
 
 		if (n->leaf >= 0)
 			continue;
-		lr_diag_add(c->d, s->line, s->col, "NIC %s/%s on rail %u has "
+		lr_diag_add(c->d, s->line, s->col,
+			    "NIC %s/%s on rail %u has "
 			    "no leaf switch (expected a leaf with rail: %u "
-			    "whose servers include %s, or a link)", s->name,
-			    nt->name, nt->rail, nt->rail, s->name);
+			    "whose servers include %s, or a link)",
+			    s->name, nt->name, nt->rail, nt->rail, s->name);
 		c->bad = true;
 	}
 }
@@ -40,10 +41,12 @@ static void check_ports(struct yctx *c)
 
 		if (!s->ports || used <= s->ports)
 			continue;
-		lr_diag_add(c->d, s->line, s->col, "switch '%s' needs %u ports "
+		lr_diag_add(c->d, s->line, s->col,
+			    "switch '%s' needs %u ports "
 			    "(%u down, %u up) but has %u (expected at most %u "
-			    "links)", s->name, used, s->n_down, s->uplinks,
-			    s->ports, s->ports);
+			    "links)",
+			    s->name, used, s->n_down, s->uplinks, s->ports,
+			    s->ports);
 		c->bad = true;
 	}
 }
@@ -101,8 +104,7 @@ static char *group_key(uint32_t *up, size_t n)
 
 static int new_group(struct lr_topo *t, const uint32_t *up, size_t n)
 {
-	struct lr_group *g = realloc(t->groups,
-				     (t->n_groups + 1) * sizeof(*g));
+	struct lr_group *g = realloc(t->groups, (t->n_groups + 1) * sizeof(*g));
 
 	if (!g)
 		return -ENOMEM;
@@ -117,8 +119,7 @@ static int new_group(struct lr_topo *t, const uint32_t *up, size_t n)
 	return (int)t->n_groups++;
 }
 
-static int assign_groups(struct lr_topo *t, struct lr_name_map *m,
-			 char **keys)
+static int assign_groups(struct lr_topo *t, struct lr_name_map *m, char **keys)
 {
 	for (size_t i = 0; i < t->n_switches; i++) {
 		struct lr_switch *s = &t->switches[i];
@@ -156,15 +157,19 @@ static void link_groups(struct yctx *c)
 
 			if (s->up_group == first->up_group)
 				continue;
-			lr_diag_add(c->d, s->line, s->col, "'%s' and '%s' are "
+			lr_diag_add(c->d, s->line, s->col,
+				    "'%s' and '%s' are "
 				    "reached as one group but go up to "
 				    "different switches (expected the same "
-				    "'up' for both)", first->name, s->name);
+				    "'up' for both)",
+				    first->name, s->name);
 			c->bad = true;
 		}
 		if (gr->up_group == (int)g) {
-			lr_diag_add(c->d, first->line, first->col, "'%s' goes "
-				    "up to itself", first->name);
+			lr_diag_add(c->d, first->line, first->col,
+				    "'%s' goes "
+				    "up to itself",
+				    first->name);
 			c->bad = true;
 		}
 	}

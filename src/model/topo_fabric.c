@@ -22,8 +22,10 @@ static int s_hosts(struct yctx *c, yaml_node_t *n, void *o)
 	char fb[64];
 
 	if (!y_scalar(n))
-		return y_err(c, n, "%s for hosts (expected a host range, e.g. "
-			     "gpu[001-064])", y_found(n, fb, sizeof(fb)));
+		return y_err(c, n,
+			     "%s for hosts (expected a host range, e.g. "
+			     "gpu[001-064])",
+			     y_found(n, fb, sizeof(fb)));
 	((struct server_spec *)o)->hosts = n;
 	return 0;
 }
@@ -39,8 +41,10 @@ static int s_template(struct yctx *c, yaml_node_t *n, void *o)
 			return 0;
 		}
 	}
-	return y_err(c, n, "unknown host template %s (expected a name "
-		     "defined under 'hosts')", y_found(n, fb, sizeof(fb)));
+	return y_err(c, n,
+		     "unknown host template %s (expected a name "
+		     "defined under 'hosts')",
+		     y_found(n, fb, sizeof(fb)));
 }
 
 static const struct yfield server_fields[] = {
@@ -54,10 +58,11 @@ static int add_server(struct yctx *c, yaml_node_t *at, char *name, long tmpl)
 	struct lr_server *s;
 	long prev = lr_map_get(t->server_map, name);
 
-	if (prev >= 0) {	/* inconsistent, but the rest can be checked */
-		lr_diag_add(c->d, y_line(at), y_col(at), "duplicate server "
-			    "'%s' (first defined at %d:%d)", name,
-			    t->servers[prev].line, t->servers[prev].col);
+	if (prev >= 0) { /* inconsistent, but the rest can be checked */
+		lr_diag_add(c->d, y_line(at), y_col(at),
+			    "duplicate server "
+			    "'%s' (first defined at %d:%d)",
+			    name, t->servers[prev].line, t->servers[prev].col);
 		free(name);
 		return 0;
 	}
@@ -71,8 +76,10 @@ static int add_server(struct yctx *c, yaml_node_t *at, char *name, long tmpl)
 		c->cap_servers = cap;
 	}
 	s = &t->servers[t->n_servers];
-	*s = (struct lr_server){ .name = name, .tmpl = (uint32_t)tmpl,
-				 .line = y_line(at), .col = y_col(at) };
+	*s = (struct lr_server){ .name = name,
+				 .tmpl = (uint32_t)tmpl,
+				 .line = y_line(at),
+				 .col = y_col(at) };
 	if (lr_map_put(t->server_map, name, (long)t->n_servers) == -2)
 		return -ENOMEM;
 	t->n_servers++;
@@ -88,9 +95,10 @@ int y_range(struct yctx *c, yaml_node_t *n, const char *what,
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret < 0)
-		return y_err(c, n, "bad %s '%s': %s (expected e.g. "
-			     "gpu[001-064] or a[1-3,7])", what, y_scalar(n),
-			     why);
+		return y_err(c, n,
+			     "bad %s '%s': %s (expected e.g. "
+			     "gpu[001-064] or a[1-3,7])",
+			     what, y_scalar(n), why);
 	return 0;
 }
 
@@ -102,7 +110,8 @@ static int parse_server(struct yctx *c, yaml_node_t *n, void *o)
 
 	(void)o;
 	if (y_map(c, n, server_fields, LR_ARRAY_SIZE(server_fields), &sp,
-		  "a server entry") || !sp.hosts || sp.tmpl < 0)
+		  "a server entry") ||
+	    !sp.hosts || sp.tmpl < 0)
 		return -EINVAL;
 	ret = y_range(c, sp.hosts, "host range", &names);
 	for (size_t i = 0; !ret && i < names.n; i++) {
@@ -167,8 +176,10 @@ static int l_nic(struct yctx *c, yaml_node_t *n, void *o)
 	char fb[64];
 
 	if (!slash || slash == s || !slash[1])
-		return y_err(c, n, "%s for nic (expected SERVER/NIC, e.g. "
-			     "gpu001/mlx5_0)", y_found(n, fb, sizeof(fb)));
+		return y_err(c, n,
+			     "%s for nic (expected SERVER/NIC, e.g. "
+			     "gpu001/mlx5_0)",
+			     y_found(n, fb, sizeof(fb)));
 	l->server = strndup(s, (size_t)(slash - s));
 	l->nic = strdup(slash + 1);
 	return l->server && l->nic ? 0 : -ENOMEM;
@@ -204,8 +215,9 @@ static int parse_link(struct yctx *c, yaml_node_t *n, void *o)
 int topo_parse_links(struct yctx *c, yaml_node_t *n)
 {
 	size_t count = n->type == YAML_SEQUENCE_NODE ?
-		(size_t)(n->data.sequence.items.top -
-			 n->data.sequence.items.start) : 0;
+			       (size_t)(n->data.sequence.items.top -
+					n->data.sequence.items.start) :
+			       0;
 
 	c->links = calloc(count + 1, sizeof(*c->links));
 	if (!c->links)

@@ -12,10 +12,10 @@
 
 struct tmpl_ctx {
 	struct lr_host_tmpl *h;
-	char *psw_name[MAX_NICS];	/* a NIC's pcie_switch, by name */
+	char *psw_name[MAX_NICS]; /* a NIC's pcie_switch, by name */
 	yaml_node_t *psw_node[MAX_NICS];
-	struct lr_nic_tmpl *nic;	/* the NIC being parsed */
-	struct lr_pcie_switch *psw;	/* the PCIe switch being parsed */
+	struct lr_nic_tmpl *nic; /* the NIC being parsed */
+	struct lr_pcie_switch *psw; /* the PCIe switch being parsed */
 	bool rail_set;
 };
 
@@ -38,8 +38,10 @@ static int n_profile(struct yctx *c, yaml_node_t *n, void *o)
 			return 0;
 		}
 	}
-	return y_err(c, n, "unknown profile %s (expected a name defined under "
-		     "'profiles')", y_found(n, fb, sizeof(fb)));
+	return y_err(c, n,
+		     "unknown profile %s (expected a name defined under "
+		     "'profiles')",
+		     y_found(n, fb, sizeof(fb)));
 }
 
 static int n_rail(struct yctx *c, yaml_node_t *n, void *o)
@@ -92,12 +94,9 @@ static int n_gpu(struct yctx *c, yaml_node_t *n, void *o)
 }
 
 static const struct yfield nic_fields[] = {
-	{ "name", n_name, true },
-	{ "profile", n_profile, true },
-	{ "rail", n_rail, false },
-	{ "numa", n_numa, false },
-	{ "pcie", n_pcie, false },
-	{ "pcie_switch", n_pswitch, false },
+	{ "name", n_name, true },  { "profile", n_profile, true },
+	{ "rail", n_rail, false }, { "numa", n_numa, false },
+	{ "pcie", n_pcie, false }, { "pcie_switch", n_pswitch, false },
 	{ "gpu", n_gpu, false },
 };
 
@@ -111,8 +110,9 @@ static int parse_nic(struct yctx *c, yaml_node_t *n, void *o)
 		return y_err(c, n, "more than %d NICs in host '%s'", MAX_NICS,
 			     h->name);
 	x->nic = &h->nics[h->n_nics];
-	*x->nic = (struct lr_nic_tmpl){ .pcie_switch = -1, .gpu = -1,
-					.line = y_line(n), .col = y_col(n) };
+	*x->nic = (struct lr_nic_tmpl){
+		.pcie_switch = -1, .gpu = -1, .line = y_line(n), .col = y_col(n)
+	};
 	x->rail_set = false;
 	ret = y_map(c, n, nic_fields, LR_ARRAY_SIZE(nic_fields), x, "a NIC");
 	if (!x->rail_set)
@@ -192,7 +192,8 @@ static int h_mps(struct yctx *c, yaml_node_t *n, void *o)
 	if (y_uint(c, n, "pcie_max_payload", 128, 4096, &v))
 		return -EINVAL;
 	if (v & (v - 1))
-		return y_err(c, n, "%s for pcie_max_payload (expected 128, "
+		return y_err(c, n,
+			     "%s for pcie_max_payload (expected 128, "
 			     "256, 512, 1024, 2048 or 4096)",
 			     y_found(n, fb, sizeof(fb)));
 	((struct tmpl_ctx *)o)->h->max_payload = (unsigned)v;
@@ -228,7 +229,8 @@ static int resolve_pswitch(struct yctx *c, struct tmpl_ctx *x, size_t i)
 			return 0;
 		}
 	}
-	return y_err(c, x->psw_node[i], "unknown PCIe switch '%s' in host "
+	return y_err(c, x->psw_node[i],
+		     "unknown PCIe switch '%s' in host "
 		     "'%s' (expected a name under its pcie_switches)",
 		     x->psw_name[i], h->name);
 }
@@ -245,8 +247,9 @@ static int tmpl_finish(struct yctx *c, struct tmpl_ctx *x)
 			lr_diag_add(c->d, h->nics[i].line, h->nics[i].col,
 				    "NIC '%s' on NUMA node %u but host '%s' "
 				    "has %u socket(s) (expected numa below "
-				    "sockets)", h->nics[i].name, h->nics[i].numa,
-				    h->name, h->sockets);
+				    "sockets)",
+				    h->nics[i].name, h->nics[i].numa, h->name,
+				    h->sockets);
 			c->bad = true;
 			ret = -EINVAL;
 		}
@@ -255,8 +258,7 @@ static int tmpl_finish(struct yctx *c, struct tmpl_ctx *x)
 	return ret;
 }
 
-static int parse_host(struct yctx *c, yaml_node_t *k, yaml_node_t *v,
-		      void *o)
+static int parse_host(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *o)
 {
 	struct lr_topo *t = c->t;
 	struct tmpl_ctx x = { 0 };
@@ -269,8 +271,10 @@ static int parse_host(struct yctx *c, yaml_node_t *k, yaml_node_t *v,
 			return y_err(c, k, "duplicate host template '%s'",
 				     y_scalar(k));
 	h = &t->tmpls[t->n_tmpls++];
-	*h = (struct lr_host_tmpl){ .sockets = 1, .max_payload = 256,
-				    .line = y_line(k), .col = y_col(k) };
+	*h = (struct lr_host_tmpl){ .sockets = 1,
+				    .max_payload = 256,
+				    .line = y_line(k),
+				    .col = y_col(k) };
 	h->name = strdup(y_scalar(k));
 	h->nics = calloc(MAX_NICS, sizeof(*h->nics));
 	h->pswitches = calloc(MAX_PSWITCHES, sizeof(*h->pswitches));
@@ -287,8 +291,9 @@ static int parse_host(struct yctx *c, yaml_node_t *k, yaml_node_t *v,
 int topo_parse_hosts(struct yctx *c, yaml_node_t *n)
 {
 	size_t count = n->type == YAML_MAPPING_NODE ?
-		(size_t)(n->data.mapping.pairs.top -
-			 n->data.mapping.pairs.start) : 0;
+			       (size_t)(n->data.mapping.pairs.top -
+					n->data.mapping.pairs.start) :
+			       0;
 
 	c->t->tmpls = calloc(count + 1, sizeof(*c->t->tmpls));
 	if (!c->t->tmpls)

@@ -18,11 +18,11 @@ long lr_map_get(const struct lr_name_map *m, const char *key);
 
 /* ---- per-switch wiring, kept until every switch is known ---- */
 struct sw_wiring {
-	char *up;		/* host range, may contain {rail} */
+	char *up; /* host range, may contain {rail} */
 	int up_line, up_col;
-	char *servers;		/* leaves: servers connected down */
+	char *servers; /* leaves: servers connected down */
 	int srv_line, srv_col;
-	long rail;		/* -1: every NIC of those servers */
+	long rail; /* -1: every NIC of those servers */
 };
 
 struct link_spec {
@@ -35,12 +35,12 @@ struct yctx {
 	yaml_document_t *doc;
 	struct lr_diags *d;
 	struct lr_topo *t;
-	struct sw_wiring *wiring;	/* one per switch */
+	struct sw_wiring *wiring; /* one per switch */
 	size_t cap_switches;
 	size_t cap_servers;
 	struct link_spec *links;
 	size_t n_links;
-	bool bad;			/* a problem was reported */
+	bool bad; /* a problem was reported */
 };
 
 /* A mapping handler: parse node into obj. Returns 0 or -EINVAL. */

@@ -86,7 +86,8 @@ static int f_path_mtu(struct yctx *c, yaml_node_t *n, void *o)
 	if (y_uint(c, n, "path_mtu", 256, 4096, &v))
 		return -EINVAL;
 	if (v & (v - 1))
-		return y_err(c, n, "%s for path_mtu (expected an IB MTU: 256, "
+		return y_err(c, n,
+			     "%s for path_mtu (expected an IB MTU: 256, "
 			     "512, 1024, 2048 or 4096)",
 			     y_found(n, fb, sizeof(fb)));
 	((struct lr_profile *)o)->path_mtu = (unsigned)v;
@@ -94,14 +95,10 @@ static int f_path_mtu(struct yctx *c, yaml_node_t *n, void *o)
 }
 
 static const struct yfield profile_fields[] = {
-	{ "link", f_link, true },
-	{ "transport", f_transport, true },
-	{ "rate", f_rate, true },
-	{ "ip", f_ip, false },
-	{ "vlan", f_vlan, false },
-	{ "grh", f_grh, false },
-	{ "mtu", f_mtu, false },
-	{ "path_mtu", f_path_mtu, false },
+	{ "link", f_link, true },	   { "transport", f_transport, true },
+	{ "rate", f_rate, true },	   { "ip", f_ip, false },
+	{ "vlan", f_vlan, false },	   { "grh", f_grh, false },
+	{ "mtu", f_mtu, false },	   { "path_mtu", f_path_mtu, false },
 	{ "tcp_timestamps", f_ts, false },
 };
 
@@ -111,21 +108,27 @@ static int profile_check(struct yctx *c, yaml_node_t *n, struct lr_profile *p)
 	struct lr_framing f;
 
 	if (p->encap == LR_ENCAP_IB && p->link != LR_LINK_INFINIBAND)
-		return y_err(c, n, "profile '%s': transport ib on a %s link "
-			     "(expected link: infiniband)", p->name,
-			     link_names[p->link]);
+		return y_err(c, n,
+			     "profile '%s': transport ib on a %s link "
+			     "(expected link: infiniband)",
+			     p->name, link_names[p->link]);
 	if (p->encap != LR_ENCAP_IB && p->link == LR_LINK_INFINIBAND)
-		return y_err(c, n, "profile '%s': transport %s on an "
+		return y_err(c, n,
+			     "profile '%s': transport %s on an "
 			     "infiniband link (expected transport: ib)",
 			     p->name, encap_names[p->encap]);
 	if (p->encap == LR_ENCAP_ROCEV2 && !p->path_mtu && !p->mtu)
-		return y_err(c, n, "profile '%s' has neither mtu nor path_mtu "
-			     "(expected e.g. mtu: 9000)", p->name);
+		return y_err(c, n,
+			     "profile '%s' has neither mtu nor path_mtu "
+			     "(expected e.g. mtu: 9000)",
+			     p->name);
 	if (p->encap == LR_ENCAP_ROCEV2 && p->mtu && p->path_mtu &&
 	    p->path_mtu > lr_roce_path_mtu(p->mtu))
-		return y_err(c, n, "profile '%s': path_mtu %u does not fit in "
-			     "mtu %u (expected at most %u: MTU - 96)", p->name,
-			     p->path_mtu, p->mtu, lr_roce_path_mtu(p->mtu));
+		return y_err(c, n,
+			     "profile '%s': path_mtu %u does not fit in "
+			     "mtu %u (expected at most %u: MTU - 96)",
+			     p->name, p->path_mtu, p->mtu,
+			     lr_roce_path_mtu(p->mtu));
 	if (lr_profile_framing(p, LR_OP_SEND, &f))
 		return y_err(c, n, "profile '%s': mtu %u leaves no payload",
 			     p->name, p->mtu);
@@ -145,7 +148,8 @@ static int parse_profile(struct yctx *c, yaml_node_t *k, yaml_node_t *v,
 			return y_err(c, k, "duplicate profile '%s'",
 				     y_scalar(k));
 	p = &t->profiles[t->n_profiles];
-	*p = (struct lr_profile){ .tcp_timestamps = true, .line = y_line(k),
+	*p = (struct lr_profile){ .tcp_timestamps = true,
+				  .line = y_line(k),
 				  .col = y_col(k) };
 	p->name = strdup(y_scalar(k));
 	if (!p->name)
@@ -159,8 +163,9 @@ static int parse_profile(struct yctx *c, yaml_node_t *k, yaml_node_t *v,
 int topo_parse_profiles(struct yctx *c, yaml_node_t *n)
 {
 	size_t count = n->type == YAML_MAPPING_NODE ?
-		(size_t)(n->data.mapping.pairs.top -
-			 n->data.mapping.pairs.start) : 0;
+			       (size_t)(n->data.mapping.pairs.top -
+					n->data.mapping.pairs.start) :
+			       0;
 
 	c->t->profiles = calloc(count + 1, sizeof(*c->t->profiles));
 	if (!c->t->profiles)
@@ -170,12 +175,22 @@ int topo_parse_profiles(struct yctx *c, yaml_node_t *n)
 
 /* ---- the top level ---- */
 
-enum { SEC_VERSION, SEC_NAME, SEC_PROFILES, SEC_HOSTS, SEC_SERVERS,
-       SEC_SWITCHES, SEC_LINKS, SEC_ROUTING, SEC_TOLERANCE, SEC_COUNT };
+enum {
+	SEC_VERSION,
+	SEC_NAME,
+	SEC_PROFILES,
+	SEC_HOSTS,
+	SEC_SERVERS,
+	SEC_SWITCHES,
+	SEC_LINKS,
+	SEC_ROUTING,
+	SEC_TOLERANCE,
+	SEC_COUNT
+};
 
 static const char *const sections[SEC_COUNT] = {
-	"version", "name", "profiles", "hosts", "servers", "switches",
-	"links", "routing", "tolerance",
+	"version",  "name",  "profiles", "hosts",     "servers",
+	"switches", "links", "routing",	 "tolerance",
 };
 
 static int top_keys(struct yctx *c, yaml_node_t *root, yaml_node_t **sec)
@@ -184,7 +199,8 @@ static int top_keys(struct yctx *c, yaml_node_t *root, yaml_node_t **sec)
 	int ret = 0;
 
 	if (root->type != YAML_MAPPING_NODE)
-		return y_err(c, root, "%s at the top (expected a mapping with "
+		return y_err(c, root,
+			     "%s at the top (expected a mapping with "
 			     "version, profiles, hosts, servers, switches)",
 			     y_found(root, fb, sizeof(fb)));
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
@@ -197,10 +213,12 @@ static int top_keys(struct yctx *c, yaml_node_t *root, yaml_node_t **sec)
 			if (!strcmp(key, sections[i]))
 				break;
 		if (!key || i == SEC_COUNT)
-			ret = y_err(c, k, "unknown key %s at the top (expected "
+			ret = y_err(c, k,
+				    "unknown key %s at the top (expected "
 				    "one of: version, name, profiles, hosts, "
 				    "servers, switches, links, routing, "
-				    "tolerance)", y_found(k, fb, sizeof(fb)));
+				    "tolerance)",
+				    y_found(k, fb, sizeof(fb)));
 		else if (sec[i])
 			ret = y_err(c, k, "duplicate key '%s'", key);
 		else
@@ -221,7 +239,8 @@ static int top_version(struct yctx *c, yaml_node_t *root, yaml_node_t **sec)
 		return -EINVAL;
 	for (int i = SEC_PROFILES; i <= SEC_SERVERS; i++)
 		if (!sec[i])
-			return y_err(c, root, "no '%s' section (expected "
+			return y_err(c, root,
+				     "no '%s' section (expected "
 				     "profiles, hosts and servers)",
 				     sections[i]);
 	return 0;
@@ -237,8 +256,10 @@ static int top_tolerance(struct yctx *c, yaml_node_t *n)
 		c->t->tolerance = v;
 		return 0;
 	}
-	return y_err(c, n, "%s for tolerance (expected a fraction from 0 to "
-		     "0.99, e.g. 0.05)", y_found(n, fb, sizeof(fb)));
+	return y_err(c, n,
+		     "%s for tolerance (expected a fraction from 0 to "
+		     "0.99, e.g. 0.05)",
+		     y_found(n, fb, sizeof(fb)));
 }
 
 static int parse_sections(struct yctx *c, yaml_node_t **sec)
@@ -268,7 +289,8 @@ static int parse_document(struct yctx *c)
 	int ret;
 
 	if (!root) {
-		lr_diag_add(c->d, 0, 0, "empty file (expected a topology "
+		lr_diag_add(c->d, 0, 0,
+			    "empty file (expected a topology "
 			    "with version, profiles, hosts, servers)");
 		return -EINVAL;
 	}
@@ -277,16 +299,16 @@ static int parse_document(struct yctx *c)
 	ret = parse_sections(c, sec);
 	if (ret)
 		return ret;
-	if (c->bad)	/* the structure is incomplete: stop here */
+	if (c->bad) /* the structure is incomplete: stop here */
 		return -EINVAL;
 	ret = topo_wire(c);
 	if (!ret && !c->bad)
 		ret = topo_groups(c);
 	if (!ret)
-		ret = topo_check(c);	/* safe after any wiring problem */
+		ret = topo_check(c); /* safe after any wiring problem */
 	if (ret)
 		return ret;
-	return c->bad || c->d->n ? -EINVAL : 0;	/* any problem rejects */
+	return c->bad || c->d->n ? -EINVAL : 0; /* any problem rejects */
 }
 
 static void syntax_error(struct lr_diags *d, const yaml_parser_t *p)

@@ -27,8 +27,10 @@ static int w_name(struct yctx *c, yaml_node_t *n, void *o)
 	char fb[64];
 
 	if (!y_scalar(n))
-		return y_err(c, n, "%s for a switch name (expected a name or "
-			     "range, e.g. leaf[1-8])", y_found(n, fb, 64));
+		return y_err(c, n,
+			     "%s for a switch name (expected a name or "
+			     "range, e.g. leaf[1-8])",
+			     y_found(n, fb, 64));
 	((struct sw_spec *)o)->name = n;
 	return 0;
 }
@@ -56,8 +58,7 @@ static int w_uplinks(struct yctx *c, yaml_node_t *n, void *o)
 
 static int w_rate(struct yctx *c, yaml_node_t *n, void *o)
 {
-	return y_rate(c, n, "uplink rate",
-		      &((struct sw_spec *)o)->uplink_gbps);
+	return y_rate(c, n, "uplink rate", &((struct sw_spec *)o)->uplink_gbps);
 }
 
 static int w_rail(struct yctx *c, yaml_node_t *n, void *o)
@@ -75,8 +76,10 @@ static int w_rail(struct yctx *c, yaml_node_t *n, void *o)
 		w->rail_node = n;
 		return 0;
 	}
-	return y_err(c, n, "%s for rail (expected a rail number or a range "
-		     "such as 0-8)", y_found(n, fb, sizeof(fb)));
+	return y_err(c, n,
+		     "%s for rail (expected a rail number or a range "
+		     "such as 0-8)",
+		     y_found(n, fb, sizeof(fb)));
 }
 
 static int w_servers(struct yctx *c, yaml_node_t *n, void *o)
@@ -95,21 +98,19 @@ static int w_up(struct yctx *c, yaml_node_t *n, void *o)
 	char fb[64];
 
 	if (!y_scalar(n))
-		return y_err(c, n, "%s for up (expected a switch range, e.g. "
-			     "spine[1-4])", y_found(n, fb, sizeof(fb)));
+		return y_err(c, n,
+			     "%s for up (expected a switch range, e.g. "
+			     "spine[1-4])",
+			     y_found(n, fb, sizeof(fb)));
 	((struct sw_spec *)o)->up = n;
 	return 0;
 }
 
 static const struct yfield sw_fields[] = {
-	{ "name", w_name, true },
-	{ "tier", w_tier, true },
-	{ "ports", w_ports, false },
-	{ "rail", w_rail, false },
-	{ "servers", w_servers, false },
-	{ "uplinks", w_uplinks, false },
-	{ "uplink_rate", w_rate, false },
-	{ "up", w_up, false },
+	{ "name", w_name, true },	  { "tier", w_tier, true },
+	{ "ports", w_ports, false },	  { "rail", w_rail, false },
+	{ "servers", w_servers, false },  { "uplinks", w_uplinks, false },
+	{ "uplink_rate", w_rate, false }, { "up", w_up, false },
 };
 
 static int spec_check(struct yctx *c, yaml_node_t *n, struct sw_spec *w,
@@ -118,22 +119,27 @@ static int spec_check(struct yctx *c, yaml_node_t *n, struct sw_spec *w,
 	int ret = 0;
 
 	if (w->servers && w->tier != LR_TIER_LEAF)
-		ret = y_err(c, w->servers, "servers under a %s switch "
+		ret = y_err(c, w->servers,
+			    "servers under a %s switch "
 			    "(expected servers only on leaf switches)",
 			    w->tier == LR_TIER_SPINE ? "spine" : "core");
 	if (w->rail_node && w->rail_hi > w->rail_lo &&
 	    (size_t)(w->rail_hi - w->rail_lo + 1) != count)
-		ret = y_err(c, w->rail_node, "rails %ld-%ld for %zu switch "
-			    "names (expected one rail per name)", w->rail_lo,
-			    w->rail_hi, count);
+		ret = y_err(c, w->rail_node,
+			    "rails %ld-%ld for %zu switch "
+			    "names (expected one rail per name)",
+			    w->rail_lo, w->rail_hi, count);
 	if (w->uplinks && !w->up)
-		ret = y_err(c, n, "uplinks without 'up' (expected the "
+		ret = y_err(c, n,
+			    "uplinks without 'up' (expected the "
 			    "switches above, e.g. up: spine[1-4])");
 	if (w->up && !w->uplinks)
-		ret = y_err(c, w->up, "'up' without uplinks (expected "
+		ret = y_err(c, w->up,
+			    "'up' without uplinks (expected "
 			    "uplinks: N)");
 	if (w->uplinks && !w->uplink_gbps)
-		ret = y_err(c, n, "uplinks without uplink_rate (expected "
+		ret = y_err(c, n,
+			    "uplinks without uplink_rate (expected "
 			    "e.g. uplink_rate: 400G)");
 	return ret;
 }
@@ -176,20 +182,26 @@ static int add_switch(struct yctx *c, const struct sw_spec *w, char *name,
 	struct sw_wiring *wr;
 	long prev = lr_map_get(t->switch_map, name);
 
-	if (prev >= 0) {	/* inconsistent, but the rest can be checked */
-		lr_diag_add(c->d, y_line(w->name), y_col(w->name), "duplicate "
-			    "switch '%s' (first defined at %d:%d)", name,
-			    t->switches[prev].line, t->switches[prev].col);
+	if (prev >= 0) { /* inconsistent, but the rest can be checked */
+		lr_diag_add(c->d, y_line(w->name), y_col(w->name),
+			    "duplicate "
+			    "switch '%s' (first defined at %d:%d)",
+			    name, t->switches[prev].line,
+			    t->switches[prev].col);
 		free(name);
 		return 0;
 	}
 	if (t->n_switches == c->cap_switches && grow_switches(c))
 		return -ENOMEM;
 	s = &t->switches[t->n_switches];
-	*s = (struct lr_switch){ .name = name, .tier = (enum lr_tier)w->tier,
-		.ports = (unsigned)w->ports, .uplinks = (unsigned)w->uplinks,
-		.uplink_gbps = w->uplink_gbps, .up_group = -1,
-		.line = y_line(w->name), .col = y_col(w->name) };
+	*s = (struct lr_switch){ .name = name,
+				 .tier = (enum lr_tier)w->tier,
+				 .ports = (unsigned)w->ports,
+				 .uplinks = (unsigned)w->uplinks,
+				 .uplink_gbps = w->uplink_gbps,
+				 .up_group = -1,
+				 .line = y_line(w->name),
+				 .col = y_col(w->name) };
 	wr = &c->wiring[t->n_switches];
 	*wr = (struct sw_wiring){ .rail = rail };
 	t->n_switches++;
@@ -204,7 +216,8 @@ static int add_switch(struct yctx *c, const struct sw_spec *w, char *name,
 		wr->srv_col = y_col(w->servers);
 	}
 	return lr_map_put(t->switch_map, name, (long)t->n_switches - 1) == -2 ?
-	       -ENOMEM : 0;
+		       -ENOMEM :
+		       0;
 }
 
 static long rail_of(const struct sw_spec *w, size_t i)

@@ -26,9 +26,10 @@ static int make_nics(struct lr_topo *t)
 		const struct lr_host_tmpl *h = &t->tmpls[t->servers[i].tmpl];
 
 		for (size_t j = 0; j < h->n_nics; j++)
-			t->nics[t->servers[i].first_nic + j] = (struct lr_nic){
-				.server = (uint32_t)i, .idx = (uint32_t)j,
-				.leaf = -1 };
+			t->nics[t->servers[i].first_nic + j] =
+				(struct lr_nic){ .server = (uint32_t)i,
+						 .idx = (uint32_t)j,
+						 .leaf = -1 };
 	}
 	return 0;
 }
@@ -77,10 +78,12 @@ static int wire_server(struct yctx *c, uint32_t sw, long srv)
 		attach(c, nic, sw);
 	}
 	if (!found) {
-		lr_diag_add(c->d, w->srv_line, w->srv_col, "server '%s' (host "
+		lr_diag_add(c->d, w->srv_line, w->srv_col,
+			    "server '%s' (host "
 			    "'%s') has no NIC on rail %ld, which '%s' connects "
-			    "(expected a NIC with rail: %ld)", s->name, h->name,
-			    w->rail, t->switches[sw].name, w->rail);
+			    "(expected a NIC with rail: %ld)",
+			    s->name, h->name, w->rail, t->switches[sw].name,
+			    w->rail);
 		c->bad = true;
 	}
 	return 0;
@@ -94,7 +97,8 @@ static int wire_leaf(struct yctx *c, uint32_t sw)
 	int ret = lr_hostrange_expand(w->servers, 10000000, &names, &why);
 
 	if (ret < 0 && ret != -ENOMEM) {
-		lr_diag_add(c->d, w->srv_line, w->srv_col, "bad host range "
+		lr_diag_add(c->d, w->srv_line, w->srv_col,
+			    "bad host range "
 			    "'%s': %s (expected e.g. gpu[001-064])",
 			    w->servers, why);
 		c->bad = true;
@@ -106,9 +110,11 @@ static int wire_leaf(struct yctx *c, uint32_t sw)
 			wire_server(c, sw, srv);
 			continue;
 		}
-		lr_diag_add(c->d, w->srv_line, w->srv_col, "unknown server "
+		lr_diag_add(c->d, w->srv_line, w->srv_col,
+			    "unknown server "
 			    "'%s' under '%s' (expected a server defined under "
-			    "'servers')", names.v[i], c->t->switches[sw].name);
+			    "'servers')",
+			    names.v[i], c->t->switches[sw].name);
 		c->bad = true;
 	}
 	lr_names_free(&names);
@@ -133,14 +139,16 @@ static void wire_link(struct yctx *c, const struct link_spec *l)
 
 	nic = srv >= 0 ? find_nic(t, srv, l->nic) : -1;
 	if (nic < 0) {
-		lr_diag_add(c->d, l->line, l->col, "unknown NIC '%s/%s' "
+		lr_diag_add(c->d, l->line, l->col,
+			    "unknown NIC '%s/%s' "
 			    "(expected SERVER/NIC of a defined server)",
 			    l->server, l->nic);
 		c->bad = true;
 		return;
 	}
 	if (l->sw && (sw = lr_topo_find_switch(t, l->sw)) < 0) {
-		lr_diag_add(c->d, l->line, l->col, "unknown switch '%s' "
+		lr_diag_add(c->d, l->line, l->col,
+			    "unknown switch '%s' "
 			    "(expected a switch defined under 'switches')",
 			    l->sw);
 		c->bad = true;
@@ -151,8 +159,8 @@ static void wire_link(struct yctx *c, const struct link_spec *l)
 
 		if (leaf >= 0)
 			t->switches[leaf].down_gbps +=
-				l->rate_gbps - lr_topo_nic_rate(t,
-								&t->nics[nic]);
+				l->rate_gbps -
+				lr_topo_nic_rate(t, &t->nics[nic]);
 		t->nics[nic].rate_gbps = (float)l->rate_gbps;
 	}
 	if (sw >= 0)
@@ -167,14 +175,17 @@ static int up_one(struct yctx *c, uint32_t sw, const char *name, size_t k)
 	long up = lr_topo_find_switch(t, name);
 
 	if (up < 0) {
-		lr_diag_add(c->d, w->up_line, w->up_col, "unknown switch '%s' "
+		lr_diag_add(c->d, w->up_line, w->up_col,
+			    "unknown switch '%s' "
 			    "above '%s' (expected a switch defined under "
-			    "'switches')", name, s->name);
+			    "'switches')",
+			    name, s->name);
 		c->bad = true;
 		return -EINVAL;
 	}
 	if (t->switches[up].tier <= s->tier) {
-		lr_diag_add(c->d, w->up_line, w->up_col, "'%s' above '%s' is "
+		lr_diag_add(c->d, w->up_line, w->up_col,
+			    "'%s' above '%s' is "
 			    "not a higher tier (expected leaf < spine < core)",
 			    name, s->name);
 		c->bad = true;
@@ -182,8 +193,8 @@ static int up_one(struct yctx *c, uint32_t sw, const char *name, size_t k)
 	}
 	s->up[k] = (uint32_t)up;
 	t->switches[up].n_down += s->uplinks / (unsigned)s->n_up;
-	t->switches[up].down_gbps += s->uplink_gbps * s->uplinks /
-				     (double)s->n_up;
+	t->switches[up].down_gbps +=
+		s->uplink_gbps * s->uplinks / (double)s->n_up;
 	return 0;
 }
 
@@ -196,8 +207,10 @@ static int wire_up(struct yctx *c, uint32_t sw)
 	int ret = lr_hostrange_expand(w->up, 100000, &names, &why);
 
 	if (ret < 0) {
-		lr_diag_add(c->d, w->up_line, w->up_col, "bad switch range "
-			    "'%s': %s (expected e.g. spine[1-4])", w->up, why);
+		lr_diag_add(c->d, w->up_line, w->up_col,
+			    "bad switch range "
+			    "'%s': %s (expected e.g. spine[1-4])",
+			    w->up, why);
 		c->bad = true;
 		return ret == -ENOMEM ? ret : 0;
 	}
@@ -208,10 +221,11 @@ static int wire_up(struct yctx *c, uint32_t sw)
 	}
 	s->n_up = names.n;
 	if (s->uplinks % names.n) {
-		lr_diag_add(c->d, w->up_line, w->up_col, "%u uplinks of '%s' "
+		lr_diag_add(c->d, w->up_line, w->up_col,
+			    "%u uplinks of '%s' "
 			    "do not spread evenly over %zu switches (expected "
-			    "a multiple of %zu)", s->uplinks, s->name, names.n,
-			    names.n);
+			    "a multiple of %zu)",
+			    s->uplinks, s->name, names.n, names.n);
 		c->bad = true;
 	}
 	for (size_t k = 0; k < names.n; k++)

@@ -12,8 +12,9 @@ int lr_parse_rate(const char *s, double *gbps)
 	static const struct {
 		char unit;
 		double scale;
-	} units[] = { { 'K', 1e-6 }, { 'M', 1e-3 }, { 'G', 1.0 },
-		      { 'T', 1e3 } };
+	} units[] = {
+		{ 'K', 1e-6 }, { 'M', 1e-3 }, { 'G', 1.0 }, { 'T', 1e3 }
+	};
 	char *end;
 	double v;
 

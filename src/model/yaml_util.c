@@ -38,8 +38,9 @@ int y_err(struct yctx *c, const yaml_node_t *n, const char *fmt, ...)
 
 const char *y_scalar(const yaml_node_t *n)
 {
-	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
-					   : NULL;
+	return n->type == YAML_SCALAR_NODE ?
+		       (const char *)n->data.scalar.value :
+		       NULL;
 }
 
 const char *y_found(const yaml_node_t *n, char *buf, size_t len)
@@ -52,8 +53,7 @@ const char *y_found(const yaml_node_t *n, char *buf, size_t len)
 	return buf;
 }
 
-static void keys_list(const struct yfield *f, size_t nf, char *buf,
-		      size_t len)
+static void keys_list(const struct yfield *f, size_t nf, char *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -101,8 +101,10 @@ int y_map(struct yctx *c, yaml_node_t *n, const struct yfield *f, size_t nf,
 			ret = -EINVAL;
 	for (size_t i = 0; i < nf; i++)
 		if (f[i].required && !(seen & (1UL << i)))
-			ret = y_err(c, n, "%s without '%s' (expected a '%s' "
-				    "key)", what, f[i].key, f[i].key);
+			ret = y_err(c, n,
+				    "%s without '%s' (expected a '%s' "
+				    "key)",
+				    what, f[i].key, f[i].key);
 	return ret;
 }
 
@@ -129,15 +131,19 @@ int y_pairs(struct yctx *c, yaml_node_t *n, ypair_fn fn, void *obj,
 	int ret = 0;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return y_err(c, n, "%s where %s was expected (a mapping of "
-			     "names)", y_found(n, fb, sizeof(fb)), what);
+		return y_err(c, n,
+			     "%s where %s was expected (a mapping of "
+			     "names)",
+			     y_found(n, fb, sizeof(fb)), what);
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
 	     p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 
 		if (!y_scalar(k)) {
-			ret = y_err(c, k, "%s as a name in %s (expected a "
-				    "name)", y_found(k, fb, sizeof(fb)), what);
+			ret = y_err(c, k,
+				    "%s as a name in %s (expected a "
+				    "name)",
+				    y_found(k, fb, sizeof(fb)), what);
 			continue;
 		}
 		if (fn(c, k, yaml_document_get_node(c->doc, p->value), obj))
@@ -152,8 +158,10 @@ int y_str(struct yctx *c, yaml_node_t *n, const char *what, char **out)
 
 	if (!y_scalar(n) || !*y_scalar(n))
 		return y_err(c, n, "%s for %s (expected a name)",
-			     n->type == YAML_SCALAR_NODE ? "nothing" :
-			     y_found(n, fb, sizeof(fb)), what);
+			     n->type == YAML_SCALAR_NODE ?
+				     "nothing" :
+				     y_found(n, fb, sizeof(fb)),
+			     what);
 	free(*out);
 	*out = strdup(y_scalar(n));
 	return *out ? 0 : -ENOMEM;
@@ -203,8 +211,10 @@ int y_rate(struct yctx *c, yaml_node_t *n, const char *what, double *out)
 	if (s && !lr_parse_rate(s, out))
 		return 0;
 	if (s)
-		return y_err(c, n, "unknown %s '%s' (expected e.g. 400G, "
-			     "250M or 1.6T)", what, s);
+		return y_err(c, n,
+			     "unknown %s '%s' (expected e.g. 400G, "
+			     "250M or 1.6T)",
+			     what, s);
 	return y_err(c, n, "%s for %s (expected e.g. 400G)",
 		     y_found(n, fb, sizeof(fb)), what);
 }
@@ -237,14 +247,17 @@ int y_pcie(struct yctx *c, yaml_node_t *n, unsigned *gen, unsigned *width)
 	unsigned g, w;
 	char tail, fb[64];
 
-	if (s && sscanf(s, "%*1[gG]%*1[eE]%*1[nN]%u %*1[xX]%u%c", &g, &w,
-			&tail) == 2 && g >= 1 && g <= 6 &&
+	if (s &&
+	    sscanf(s, "%*1[gG]%*1[eE]%*1[nN]%u %*1[xX]%u%c", &g, &w, &tail) ==
+		    2 &&
+	    g >= 1 && g <= 6 &&
 	    (w == 1 || w == 2 || w == 4 || w == 8 || w == 16 || w == 32)) {
 		*gen = g;
 		*width = w;
 		return 0;
 	}
-	return y_err(c, n, "%s for PCIe link (expected e.g. 'gen5 x16': "
+	return y_err(c, n,
+		     "%s for PCIe link (expected e.g. 'gen5 x16': "
 		     "gen 1-6, width 1, 2, 4, 8, 16 or 32)",
 		     y_found(n, fb, sizeof(fb)));
 }

@@ -8,13 +8,27 @@
 
 /* Counter names that count errors, as the kernel and mlx5 name them. */
 static const char *const error_counters[] = {
-	"symbol_error", "link_downed", "link_error_recovery",
-	"port_rcv_errors", "port_xmit_discards", "local_link_integrity_errors",
-	"excessive_buffer_overrun_errors", "port_rcv_remote_physical_errors",
-	"out_of_sequence", "packet_seq_err", "local_ack_timeout_err",
-	"implied_nak_seq_err", "rnr_nak_retry_err", "out_of_buffer",
-	"rx_crc_errors", "rx_errors", "tx_errors", "rx_missed_errors",
-	"rx_fifo_errors", "rx_frame_errors", "tx_carrier_errors",
+	"symbol_error",
+	"link_downed",
+	"link_error_recovery",
+	"port_rcv_errors",
+	"port_xmit_discards",
+	"local_link_integrity_errors",
+	"excessive_buffer_overrun_errors",
+	"port_rcv_remote_physical_errors",
+	"out_of_sequence",
+	"packet_seq_err",
+	"local_ack_timeout_err",
+	"implied_nak_seq_err",
+	"rnr_nak_retry_err",
+	"out_of_buffer",
+	"rx_crc_errors",
+	"rx_errors",
+	"tx_errors",
+	"rx_missed_errors",
+	"rx_fifo_errors",
+	"rx_frame_errors",
+	"tx_carrier_errors",
 };
 
 static bool is_error(const char *group, const char *name)
@@ -63,8 +77,10 @@ void pf_check_counters(struct pf_nic *n, const json_t *counters)
 		return;
 	snprintf(found + strlen(found), sizeof(found) - strlen(found),
 		 " in %.1f s", pf_num(delta, "seconds", 0));
-	snprintf(why, sizeof(why), "retransmissions and retraining cost "
-		 "goodput below the %.2f Gb/s ceiling", n->expected);
-	pf_finding(n, "counters", "error counters", "no increase", found,
-		   NULL, why);
+	snprintf(why, sizeof(why),
+		 "retransmissions and retraining cost "
+		 "goodput below the %.2f Gb/s ceiling",
+		 n->expected);
+	pf_finding(n, "counters", "error counters", "no increase", found, NULL,
+		   why);
 }

@@ -46,7 +46,7 @@ static void check_active_mtu(struct pf_nic *n)
 void pf_check_mtu(struct pf_nic *n)
 {
 	if (check_netdev_mtu(n))
-		return;	/* the active MTU follows from it */
+		return; /* the active MTU follows from it */
 	if (n->port && n->spec.profile->encap != LR_ENCAP_TCP)
 		check_active_mtu(n);
 }
@@ -74,6 +74,7 @@ void pf_check_gid(struct pf_nic *n)
 		if (gid_fits(g, ipv6))
 			return;
 	none.rate_gbps = 0;
-	pf_finding(n, "gid", "GID table has", "one", ipv6 ?
-		   "no RoCE v2 IPv6 GID" : "no RoCE v2 IPv4 GID", &none, NULL);
+	pf_finding(n, "gid", "GID table has", "one",
+		   ipv6 ? "no RoCE v2 IPv6 GID" : "no RoCE v2 IPv4 GID", &none,
+		   NULL);
 }

@@ -84,7 +84,6 @@ void pf_check_numa(struct pf_nic *n)
 		return;
 	found.remote_numa = true;
 	snprintf(want, sizeof(want), "%u", n->tmpl->numa);
-	snprintf(got, sizeof(got), "%lld",
-		 (long long)json_integer_value(node));
+	snprintf(got, sizeof(got), "%lld", (long long)json_integer_value(node));
 	pf_finding(n, "numa", "NUMA node", want, got, &found, NULL);
 }

@@ -12,8 +12,8 @@ bool pf_check_presence(struct pf_nic *n)
 
 	none.rate_gbps = 0;
 	if (!n->dev && !n->netdev) {
-		pf_finding(n, "presence", "device", "present", "missing",
-			   &none, NULL);
+		pf_finding(n, "presence", "device", "present", "missing", &none,
+			   NULL);
 		return true;
 	}
 	if (status && !strcmp(status, "disappeared")) {
@@ -33,8 +33,7 @@ static bool netdev_state(struct pf_nic *n)
 	if (op && (!strcmp(op, "up") || !strcmp(op, "unknown")))
 		return false;
 	none.rate_gbps = 0;
-	pf_finding(n, "state", "link", "up", op ? op : "unknown", &none,
-		   NULL);
+	pf_finding(n, "state", "link", "up", op ? op : "unknown", &none, NULL);
 	return true;
 }
 

@@ -40,8 +40,10 @@ static void consequence(const struct pf_nic *n, double found, char *buf,
 		snprintf(buf, len, "ceiling ~%.2f Gb/s instead of %.2f Gb/s",
 			 found, n->expected);
 	else
-		snprintf(buf, len, "no bandwidth cost on its own (ceiling "
-			 "%.2f Gb/s)", n->expected);
+		snprintf(buf, len,
+			 "no bandwidth cost on its own (ceiling "
+			 "%.2f Gb/s)",
+			 n->expected);
 }
 
 void pf_finding(struct pf_nic *n, const char *check, const char *subject,
@@ -58,13 +60,14 @@ void pf_finding(struct pf_nic *n, const char *check, const char *subject,
 		snprintf(cons, sizeof(cons), "%s", why);
 	snprintf(msg, sizeof(msg), "%s %s %s, expected %s: %s", n->name,
 		 subject, found, expected, cons);
-	f = json_pack("{s:s, s:s, s:s, s:s, s:f}", "nic", n->name,
-		      "check", check, "expected", expected, "found", found,
+	f = json_pack("{s:s, s:s, s:s, s:s, s:f}", "nic", n->name, "check",
+		      check, "expected", expected, "found", found,
 		      "expected_gbps", n->expected);
 	json_object_set_new(f, "ceiling_gbps",
 			    spec ? json_real(gbps) : json_null());
-	json_object_set_new(f, "limited_by", spec && limit[0] ?
-			    json_string(limit) : json_null());
+	json_object_set_new(f, "limited_by",
+			    spec && limit[0] ? json_string(limit) :
+					       json_null());
 	json_object_set_new(f, "message", json_string(msg));
 	json_array_append_new(n->findings, f);
 }

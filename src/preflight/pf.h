@@ -9,13 +9,13 @@
 #include "linerate/topology.h"
 
 struct pf_nic {
-	const char *name;		/* the template NIC's name */
+	const char *name; /* the template NIC's name */
 	const struct lr_nic_tmpl *tmpl;
 	const struct lr_host_tmpl *host;
-	struct lr_nic_spec spec;	/* what the topology expects */
-	double expected;		/* its ceiling, Gb/s */
-	const json_t *dev, *port, *netdev, *pci;	/* found, or NULL */
-	json_t *findings;		/* the document's array */
+	struct lr_nic_spec spec; /* what the topology expects */
+	double expected; /* its ceiling, Gb/s */
+	const json_t *dev, *port, *netdev, *pci; /* found, or NULL */
+	json_t *findings; /* the document's array */
 };
 
 /* The model's ceiling for a spec; its binding factor into what. */

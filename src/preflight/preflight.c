@@ -70,17 +70,15 @@ static json_t *nic_summary(const struct pf_nic *n, size_t first)
 {
 	const char *dev = pf_str(n->dev ? n->dev : n->netdev, "name");
 
-	return json_pack("{s:s, s:o, s:f, s:f, s:I}", "nic", n->name,
-			 "device", dev ? json_string(dev) : json_null(),
-			 "expected_gbps", n->expected,
-			 "ceiling_gbps", found_ceiling(n, first),
-			 "findings", (json_int_t)(json_array_size(n->findings) -
-						  first));
+	return json_pack("{s:s, s:o, s:f, s:f, s:I}", "nic", n->name, "device",
+			 dev ? json_string(dev) : json_null(), "expected_gbps",
+			 n->expected, "ceiling_gbps", found_ceiling(n, first),
+			 "findings",
+			 (json_int_t)(json_array_size(n->findings) - first));
 }
 
 int lr_preflight_check(const struct lr_topo *t, size_t server,
-		       const json_t *inv, const json_t *counters,
-		       json_t **out)
+		       const json_t *inv, const json_t *counters, json_t **out)
 {
 	const struct lr_server *s;
 	const struct lr_host_tmpl *h;
@@ -94,8 +92,10 @@ int lr_preflight_check(const struct lr_topo *t, size_t server,
 	nics = json_array();
 	for (size_t i = 0; i < h->n_nics; i++) {
 		const struct lr_nic *nic = &t->nics[s->first_nic + i];
-		struct pf_nic n = { .name = h->nics[i].name, .host = h,
-				    .tmpl = &h->nics[i], .findings = findings };
+		struct pf_nic n = { .name = h->nics[i].name,
+				    .host = h,
+				    .tmpl = &h->nics[i],
+				    .findings = findings };
 		size_t first = json_array_size(findings);
 
 		expected_spec(t, nic, &n);
@@ -103,11 +103,10 @@ int lr_preflight_check(const struct lr_topo *t, size_t server,
 		check_nic(&n, counters);
 		json_array_append_new(nics, nic_summary(&n, first));
 	}
-	*out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}",
-			 "schema", LR_PREFLIGHT_SCHEMA,
-			 "topology", t->file ? t->file : "",
-			 "server", s->name, "template", h->name,
-			 "nics", nics, "findings", findings);
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "schema",
+			 LR_PREFLIGHT_SCHEMA, "topology",
+			 t->file ? t->file : "", "server", s->name, "template",
+			 h->name, "nics", nics, "findings", findings);
 	return *out ? 0 : -ENOMEM;
 }
 

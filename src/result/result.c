@@ -39,8 +39,8 @@ void lr_result_add_error(struct lr_result *r, const char *where,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	json_array_append_new(r->errors, json_pack("{s:s, s:s}", "where",
-						   where, "message", msg));
+	json_array_append_new(r->errors, json_pack("{s:s, s:s}", "where", where,
+						   "message", msg));
 }
 
 bool lr_result_ok(const struct lr_result *r)

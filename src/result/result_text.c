@@ -35,7 +35,8 @@ static void print_header(const struct lr_result *r, FILE *out)
 		jstr(r->local, "host", NULL),
 		jstr(r->local, "endpoint", "device"),
 		jstr(r->local, "endpoint", "address"),
-		jstr(r->peer, "host", NULL), jstr(r->peer, "endpoint", "device"),
+		jstr(r->peer, "host", NULL),
+		jstr(r->peer, "endpoint", "device"),
 		jstr(r->peer, "endpoint", "address"));
 }
 
@@ -48,15 +49,16 @@ static void print_dir(const struct lr_dir_result *dr, int d, FILE *out)
 		snprintf(rx, sizeof(rx), "%llu",
 			 (unsigned long long)dr->bytes_received);
 	fprintf(out, "%-16s %10.3f  %8.3f %8.3f %8.3f  %14llu %14s  %s\n",
-		d == LR_DIR_C2S ? "client->server" : "server->client",
-		dr->gbps, st->min_gbps, st->median_gbps, st->max_gbps,
+		d == LR_DIR_C2S ? "client->server" : "server->client", dr->gbps,
+		st->min_gbps, st->median_gbps, st->max_gbps,
 		(unsigned long long)dr->bytes_sent, rx,
 		dr->authority ? dr->authority : "-");
 }
 
 static void print_latency(const struct lr_lat_stats *l, FILE *out)
 {
-	fprintf(out, "latency (half round trip, us): min %.2f  median %.2f  "
+	fprintf(out,
+		"latency (half round trip, us): min %.2f  median %.2f  "
 		"p99 %.2f  p99.9 %.2f  max %.2f  (%zu samples)\n",
 		l->min_us, l->median_us, l->p99_us, l->p999_us, l->max_us,
 		l->n);
@@ -77,7 +79,8 @@ void lr_result_print_text(const struct lr_result *r, FILE *out)
 		for (int d = 0; d < LR_DIR_COUNT; d++)
 			if (r->dir[d].active)
 				print_dir(&r->dir[d], d, out);
-		fprintf(out, "Gb/s = 10^9 bits of payload per second; "
+		fprintf(out,
+			"Gb/s = 10^9 bits of payload per second; "
 			"min/median/max over %g s intervals.\n",
 			r->params.interval_s);
 	}

@@ -15,9 +15,10 @@ static json_t *intervals_to_json(const struct lr_dir_side *ds)
 	json_t *a = json_array();
 
 	for (unsigned i = 0; i < ds->niv; i++)
-		json_array_append_new(a, json_pack("[f, f, I]", ds->iv[i].start_s,
-						   ds->iv[i].end_s,
-						   (json_int_t)ds->iv[i].bytes));
+		json_array_append_new(a,
+				      json_pack("[f, f, I]", ds->iv[i].start_s,
+						ds->iv[i].end_s,
+						(json_int_t)ds->iv[i].bytes));
 	return a;
 }
 
@@ -39,12 +40,14 @@ json_t *lr_side_to_json(const struct lr_side *s)
 
 		if (!ds->active)
 			continue;
-		json_object_set_new(dirs, dir_names[d], json_pack(
-			"{s:b, s:b, s:I, s:I, s:f, s:o}", "sender", ds->sender,
-			"counted", ds->counted,
-			"bytes", (json_int_t)ds->bytes, "bytes_total",
-			(json_int_t)ds->bytes_total, "seconds", ds->seconds,
-			"intervals", intervals_to_json(ds)));
+		json_object_set_new(
+			dirs, dir_names[d],
+			json_pack("{s:b, s:b, s:I, s:I, s:f, s:o}", "sender",
+				  ds->sender, "counted", ds->counted, "bytes",
+				  (json_int_t)ds->bytes, "bytes_total",
+				  (json_int_t)ds->bytes_total, "seconds",
+				  ds->seconds, "intervals",
+				  intervals_to_json(ds)));
 	}
 	json_object_set_new(o, "dirs", dirs);
 	if (s->lat.n)
@@ -86,7 +89,7 @@ static int interval_from_json(const json_t *v, struct lr_interval *iv)
 	    !secs_ok(json_array_get(v, 0), 1e7) ||
 	    !secs_ok(json_array_get(v, 1), 1e7) || !count_ok(b) ||
 	    json_number_value(json_array_get(v, 1)) <
-	    json_number_value(json_array_get(v, 0)))
+		    json_number_value(json_array_get(v, 0)))
 		return -EPROTO;
 	iv->start_s = json_number_value(json_array_get(v, 0));
 	iv->end_s = json_number_value(json_array_get(v, 1));
@@ -106,9 +109,9 @@ static int dir_from_json(const json_t *j, struct lr_dir_side *ds, char *err,
 	    !json_is_boolean(json_object_get(j, "counted")) ||
 	    !count_ok(json_object_get(j, "bytes")) ||
 	    !count_ok(json_object_get(j, "bytes_total")) || bt < b ||
-	    !secs_ok(json_object_get(j, "seconds"), 1e7) ||
-	    !json_is_array(iv))
-		return bad(err, len, "a direction lacks sender, counted, "
+	    !secs_ok(json_object_get(j, "seconds"), 1e7) || !json_is_array(iv))
+		return bad(err, len,
+			   "a direction lacks sender, counted, "
 			   "bytes, bytes_total, seconds or intervals");
 	if (n > LR_MAX_INTERVALS)
 		return bad(err, len, "too many intervals");
@@ -123,7 +126,8 @@ static int dir_from_json(const json_t *j, struct lr_dir_side *ds, char *err,
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		if (interval_from_json(json_array_get(iv, i), &ds->iv[i]))
-			return bad(err, len, "an interval is not "
+			return bad(err, len,
+				   "an interval is not "
 				   "[start_s, end_s, bytes]");
 		ds->niv++;
 	}

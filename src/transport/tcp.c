@@ -25,7 +25,8 @@ static const struct lr_transport_opt tcp_options[] = {
 	  "socket buffer size (SO_SNDBUF/SO_RCVBUF; default: kernel autotuning)" },
 	{ "congestion", LR_OPT_STRING, 0, 15, NULL,
 	  "TCP congestion control algorithm, e.g. cubic or bbr" },
-	{ "no-delay", LR_OPT_BOOL, 0, 1, NULL, "set TCP_NODELAY on data sockets" },
+	{ "no-delay", LR_OPT_BOOL, 0, 1, NULL,
+	  "set TCP_NODELAY on data sockets" },
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -33,7 +34,8 @@ static int tcp_check(const struct lr_test_params *p, const json_t *opts,
 		     char *err, size_t errlen)
 {
 	if (p->mode == LR_MODE_LAT && (p->streams != 1 || p->bidir)) {
-		snprintf(err, errlen, "tcp latency mode takes one stream, "
+		snprintf(err, errlen,
+			 "tcp latency mode takes one stream, "
 			 "one direction");
 		return -EINVAL;
 	}
@@ -150,8 +152,8 @@ static int tcp_describe_fd(const struct tcp_ep *ep, json_t *o)
 	if (lr_sock_ifname(fd, ifname, sizeof(ifname)))
 		snprintf(ifname, sizeof(ifname), "unknown");
 	json_object_set_new(o, "address", json_string(addr));
-	json_object_set_new(o, "device", json_string(ep->dev[0] ? ep->dev
-								 : ifname));
+	json_object_set_new(o, "device",
+			    json_string(ep->dev[0] ? ep->dev : ifname));
 	json_object_set_new(o, "mss", json_integer(tcp_mss(fd)));
 	return 0;
 }

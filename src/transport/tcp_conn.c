@@ -17,9 +17,9 @@
 
 /* First bytes on every data connection, client to server. */
 struct tcp_hello {
-	uint32_t magic;		/* TCP_HELLO_MAGIC, network order */
-	uint32_t index;		/* worker index, network order */
-	uint64_t token;		/* the server's token, as the server sent */
+	uint32_t magic; /* TCP_HELLO_MAGIC, network order */
+	uint32_t index; /* worker index, network order */
+	uint64_t token; /* the server's token, as the server sent */
 };
 
 void tcp_opts_parse(const json_t *opts, struct tcp_opts *out)
@@ -70,8 +70,8 @@ static int apply_opts(const struct tcp_ep *ep, int fd)
 fail:
 	win = errno;
 	lr_err("tcp: cannot apply socket options (window %llu, congestion "
-	       "'%s'): %s", (unsigned long long)ep->opts.window, cc,
-	       strerror(win));
+	       "'%s'): %s",
+	       (unsigned long long)ep->opts.window, cc, strerror(win));
 	return -win;
 }
 
@@ -123,8 +123,9 @@ static int server_place(struct tcp_ep *ep, int fd)
 
 	if (ret)
 		return ret;
-	if (ntohl(h.magic) != TCP_HELLO_MAGIC || be64toh(h.token) != ep->token ||
-	    idx >= ep->nconns || ep->fds[idx] >= 0)
+	if (ntohl(h.magic) != TCP_HELLO_MAGIC ||
+	    be64toh(h.token) != ep->token || idx >= ep->nconns ||
+	    ep->fds[idx] >= 0)
 		return -EPROTO;
 	ep->fds[idx] = fd;
 	return apply_opts(ep, fd);
@@ -146,8 +147,7 @@ static int server_accept_all(struct tcp_ep *ep)
 			return fd;
 		}
 		ret = server_place(ep, fd);
-		if (ret == -EPROTO || ret == -ETIMEDOUT ||
-		    ret == -ECONNRESET) {
+		if (ret == -EPROTO || ret == -ETIMEDOUT || ret == -ECONNRESET) {
 			lr_warn("tcp: refused a data connection that did not "
 				"introduce itself as this test's");
 			close(fd);

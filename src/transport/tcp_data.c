@@ -15,8 +15,7 @@ static bool stopped(const struct lr_worker_ctl *ctl)
 	return atomic_load_explicit(ctl->stop, memory_order_relaxed);
 }
 
-static size_t chunk(const struct lr_worker_ctl *ctl, uint64_t done,
-		    size_t size)
+static size_t chunk(const struct lr_worker_ctl *ctl, uint64_t done, size_t size)
 {
 	uint64_t left;
 
@@ -40,9 +39,9 @@ static int send_loop(int fd, char *buf, size_t size, struct lr_worker_ctl *ctl)
 		ssize_t n = send(fd, buf, chunk(ctl, done, size), MSG_NOSIGNAL);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;	/* SO_SNDTIMEO: look at stop again */
+			continue; /* SO_SNDTIMEO: look at stop again */
 		if (n < 0 && stopped(ctl))
-			return 0;	/* the peer closed after the window */
+			return 0; /* the peer closed after the window */
 		if (n < 0) {
 			lr_worker_fail(ctl, -errno, "tcp send: %s",
 				       strerror(errno));
@@ -62,13 +61,15 @@ static int recv_loop(int fd, char *buf, size_t size, struct lr_worker_ctl *ctl)
 		ssize_t n = recv(fd, buf, chunk(ctl, done, size), 0);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;	/* SO_RCVTIMEO: look at stop again */
+			continue; /* SO_RCVTIMEO: look at stop again */
 		if (n <= 0 && stopped(ctl))
-			return 0;	/* the peer closed after the window */
+			return 0; /* the peer closed after the window */
 		if (n <= 0) {
-			lr_worker_fail(ctl, n ? -errno : -ECONNRESET,
-				       "tcp receive: %s", n ? strerror(errno)
-				       : "the peer closed the data connection");
+			lr_worker_fail(
+				ctl, n ? -errno : -ECONNRESET,
+				"tcp receive: %s",
+				n ? strerror(errno) :
+				    "the peer closed the data connection");
 			return ctl->error;
 		}
 		done += (uint64_t)n;
@@ -118,8 +119,10 @@ int tcp_run_worker(struct lr_endpoint *e, unsigned idx,
 	lr_tcp_ops.worker_info(e, idx, &info);
 	buf = malloc(size);
 	if (!buf) {
-		lr_worker_fail(ctl, -ENOMEM, "tcp: no memory for a %zu-byte "
-			       "buffer", size);
+		lr_worker_fail(ctl, -ENOMEM,
+			       "tcp: no memory for a %zu-byte "
+			       "buffer",
+			       size);
 		return -ENOMEM;
 	}
 	memset(buf, 0xa5, size);

@@ -8,12 +8,12 @@
 #include "linerate/transport.h"
 #include "transport_int.h"
 
-#define TCP_HELLO_MAGIC 0x4c524454u	/* "LRDT" */
-#define TCP_TOKEN_LEN 17		/* 16 hex digits + NUL */
-#define TCP_POLL_MS 200			/* how often blocked I/O sees stop */
+#define TCP_HELLO_MAGIC 0x4c524454u /* "LRDT" */
+#define TCP_TOKEN_LEN 17 /* 16 hex digits + NUL */
+#define TCP_POLL_MS 200 /* how often blocked I/O sees stop */
 
 struct tcp_opts {
-	uint64_t window;	/* 0: kernel autotuning */
+	uint64_t window; /* 0: kernel autotuning */
 	char congestion[16];
 	bool no_delay;
 };
@@ -23,10 +23,10 @@ struct tcp_ep {
 	struct lr_test_params params;
 	struct tcp_opts opts;
 	int timeout_ms;
-	int lfd;		/* server: listening socket */
-	uint64_t token;		/* server: names its connections */
+	int lfd; /* server: listening socket */
+	uint64_t token; /* server: names its connections */
 	unsigned nconns;
-	int *fds;		/* one per worker */
+	int *fds; /* one per worker */
 	char dev[32];
 	char peer_host[256];
 };

@@ -65,7 +65,8 @@ static int check_value(const struct lr_transport_opt *o, const json_t *v,
 			 o->name);
 		return -EINVAL;
 	case LR_OPT_ENUM:
-		if (json_is_string(v) && enum_has(o->choices, json_string_value(v)))
+		if (json_is_string(v) &&
+		    enum_has(o->choices, json_string_value(v)))
 			return 0;
 		snprintf(err, errlen, "option '%s' must be one of %s", o->name,
 			 o->choices);
@@ -73,20 +74,20 @@ static int check_value(const struct lr_transport_opt *o, const json_t *v,
 	case LR_OPT_STRING:
 		if (json_is_string(v) && json_string_length(v) <= o->max)
 			return 0;
-		snprintf(err, errlen, "option '%s' must be text of at most "
-			 "%llu characters", o->name,
-			 (unsigned long long)o->max);
+		snprintf(err, errlen,
+			 "option '%s' must be text of at most "
+			 "%llu characters",
+			 o->name, (unsigned long long)o->max);
 		return -EINVAL;
 	case LR_OPT_UINT:
-	case LR_OPT_SIZE:
-		break;
+	case LR_OPT_SIZE: break;
 	}
 	i = json_is_integer(v) ? json_integer_value(v) : -1;
 	if (i >= 0 && (uint64_t)i >= o->min && (uint64_t)i <= o->max)
 		return 0;
-	snprintf(err, errlen, "option '%s' must be an integer from %llu to %llu",
-		 o->name, (unsigned long long)o->min,
-		 (unsigned long long)o->max);
+	snprintf(err, errlen,
+		 "option '%s' must be an integer from %llu to %llu", o->name,
+		 (unsigned long long)o->min, (unsigned long long)o->max);
 	return -EINVAL;
 }
 

@@ -122,8 +122,7 @@ static int parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
-int lr_parse_hostport(const char *s, char *host, size_t hostlen,
-		      uint16_t *port)
+int lr_parse_hostport(const char *s, char *host, size_t hostlen, uint16_t *port)
 {
 	const char *colon;
 
@@ -132,15 +131,15 @@ int lr_parse_hostport(const char *s, char *host, size_t hostlen,
 	if (s[0] == '[') {
 		const char *close = strchr(s, ']');
 
-		if (!close || copy_host(s + 1, (size_t)(close - s - 1), host,
-					hostlen))
+		if (!close ||
+		    copy_host(s + 1, (size_t)(close - s - 1), host, hostlen))
 			return -EINVAL;
 		if (close[1] == '\0')
 			return 0;
 		return close[1] == ':' ? parse_port(close + 2, port) : -EINVAL;
 	}
 	colon = strchr(s, ':');
-	if (colon && strchr(colon + 1, ':'))	/* bare IPv6 address */
+	if (colon && strchr(colon + 1, ':')) /* bare IPv6 address */
 		return copy_host(s, strlen(s), host, hostlen);
 	if (!colon)
 		return copy_host(s, strlen(s), host, hostlen);

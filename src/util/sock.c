@@ -64,7 +64,8 @@ static int listen_any(uint16_t port, int backlog)
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a4, sizeof(a4)) || listen(fd, backlog)) {
+	if (bind(fd, (struct sockaddr *)&a4, sizeof(a4)) ||
+	    listen(fd, backlog)) {
 		int ret = -errno;
 
 		close(fd);
@@ -102,8 +103,8 @@ static int listen_host(const char *host, uint16_t port, int backlog)
 int lr_sock_listen(const char *host, uint16_t port, int backlog,
 		   uint16_t *bound)
 {
-	int fd = host && *host ? listen_host(host, port, backlog)
-			       : listen_any(port, backlog);
+	int fd = host && *host ? listen_host(host, port, backlog) :
+				 listen_any(port, backlog);
 
 	if (fd < 0) {
 		lr_err("cannot listen on %s port %u: %s", host ? host : "*",
@@ -227,16 +228,16 @@ static int io_full(int fd, void *buf, size_t len, int timeout_ms, int wr)
 		ret = wait_fd(fd, wr ? POLLOUT : POLLIN, (int)left);
 		if (ret)
 			return ret;
-		n = wr ? send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT)
-		       : recv(fd, p, len, MSG_DONTWAIT);
-		if (n < 0 && errno == ENOTSOCK)	/* a pipe: stdio, ssh */
+		n = wr ? send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT) :
+			 recv(fd, p, len, MSG_DONTWAIT);
+		if (n < 0 && errno == ENOTSOCK) /* a pipe: stdio, ssh */
 			n = wr ? write(fd, p, len) : read(fd, p, len);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
 			return -errno;
 		if (n == 0)
-			return -ECONNRESET;	/* orderly close by the peer */
+			return -ECONNRESET; /* orderly close by the peer */
 		p += n;
 		len -= (size_t)n;
 	}
@@ -258,8 +259,8 @@ int lr_sock_name(int fd, int peer, char *addr, size_t len, uint16_t *port)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
-	int ret = peer ? getpeername(fd, (struct sockaddr *)&ss, &sl)
-		       : getsockname(fd, (struct sockaddr *)&ss, &sl);
+	int ret = peer ? getpeername(fd, (struct sockaddr *)&ss, &sl) :
+			 getsockname(fd, (struct sockaddr *)&ss, &sl);
 
 	if (ret)
 		return -errno;
@@ -275,7 +276,8 @@ int lr_sock_name(int fd, int peer, char *addr, size_t len, uint16_t *port)
 	return 0;
 }
 
-static bool same_addr(const struct sockaddr *a, const struct sockaddr_storage *b)
+static bool same_addr(const struct sockaddr *a,
+		      const struct sockaddr_storage *b)
 {
 	if (a->sa_family == AF_INET && b->ss_family == AF_INET)
 		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==

@@ -53,8 +53,7 @@ static void client_message(const json_t *m, json_t *peer)
 	if (!strcmp(lr_msg_type(m), "connected"))
 		json_object_update(peer, json_object_get(m, "peer"));
 	if (strcmp(lr_msg_type(m), "result") ||
-	    lr_side_from_json(json_object_get(m, "side"), &s, err,
-			      sizeof(err)))
+	    lr_side_from_json(json_object_get(m, "side"), &s, err, sizeof(err)))
 		return;
 	lr_params_default(&p);
 	p.bidir = true;
@@ -73,8 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (null < 0)
 		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	fd = stream_fd(data + !!size, size - !!size);
-	lr_ctl_init(&c, fd, null, client ? LR_CTL_MAX_FRAME_CLIENT :
-		    LR_CTL_MAX_FRAME_SERVER, "fuzz");
+	lr_ctl_init(&c, fd, null,
+		    client ? LR_CTL_MAX_FRAME_CLIENT : LR_CTL_MAX_FRAME_SERVER,
+		    "fuzz");
 	if (client) {
 		ret = lr_ctl_hello_client(&c, 1000, &m);
 		if (!ret)

@@ -89,7 +89,8 @@ int proc_wait(struct proc *p, int timeout_ms)
 		if (lr_now_ns() > end) {
 			kill(p->pid, SIGKILL);
 			waitpid(p->pid, &st, 0);
-			cr_assert_fail("linerate did not exit within %d ms", timeout_ms);
+			cr_assert_fail("linerate did not exit within %d ms",
+				       timeout_ms);
 		}
 		lr_sleep_ns(10000000);
 	}
@@ -128,8 +129,8 @@ void proc_cleanup(struct proc *p)
 void server_start_ns(struct server *s, const char *ns, const char *addr)
 {
 	char listen[64], want[80];
-	const char *const words[] = { "serve", "--listen", listen,
-		"--timeout", "3", NULL };
+	const char *const words[] = { "serve",	   "--listen", listen,
+				      "--timeout", "3",	       NULL };
 	uint64_t end = lr_now_ns() + 5000000000ull;
 
 	snprintf(listen, sizeof(listen), "%s:0", addr);

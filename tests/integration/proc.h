@@ -9,8 +9,8 @@
 
 struct proc {
 	pid_t pid;
-	int status;		/* exit code, or 128 + signal */
-	char out[64], err[64];	/* stdout and stderr files */
+	int status; /* exit code, or 128 + signal */
+	char out[64], err[64]; /* stdout and stderr files */
 };
 
 /* Start LINERATE_BIN with the given words (NULL-terminated). stdin_fd and

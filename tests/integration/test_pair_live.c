@@ -77,25 +77,43 @@ Test(pair_live, streams_json_document)
 
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
 			 "linerate.result/1");
-	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")), "ok");
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
+			 "ok");
 	cr_assert_str_eq(json_string_value(json_object_get(d, "authority")),
 			 "receiver");
 	cr_assert_gt(num(d, "gbps"), 0.01);
 	cr_assert_gt(num(d, "bytes_received"), 0);
 	cr_assert_float_eq(num(d, "receiver_seconds"), 1.0, 0.1);
 	cr_assert_geq(json_array_size(json_object_get(d, "intervals")), 4);
-	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
-		json_object_get(doc, "peer"), "endpoint"), "device")), "lo");
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(
-		doc, "params"), "streams")), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(
+				 json_object_get(json_object_get(doc, "peer"),
+						 "endpoint"),
+				 "device")),
+			 "lo");
+	cr_assert_eq(json_integer_value(json_object_get(
+			     json_object_get(doc, "params"), "streams")),
+		     2);
 	/* counters of both ends' device around the test */
-	cr_assert_geq(json_integer_value(json_object_get(json_object_get(
-		json_object_get(json_object_get(json_object_get(json_object_get(
-		doc, "counters"), "peer"), "lo"), "groups"), "lo/statistics"),
-		"rx_bytes")), num(d, "bytes_received"));
+	cr_assert_geq(
+		json_integer_value(json_object_get(
+			json_object_get(
+				json_object_get(
+					json_object_get(
+						json_object_get(
+							json_object_get(
+								doc,
+								"counters"),
+							"peer"),
+						"lo"),
+					"groups"),
+				"lo/statistics"),
+			"rx_bytes")),
+		num(d, "bytes_received"));
 	/* gbps is bytes * 8 / seconds / 1e9 of the receiver */
-	cr_assert_float_eq(num(d, "gbps"), num(d, "bytes_received") * 8 /
-			   num(d, "receiver_seconds") / 1e9, 1e-6);
+	cr_assert_float_eq(num(d, "gbps"),
+			   num(d, "bytes_received") * 8 /
+				   num(d, "receiver_seconds") / 1e9,
+			   1e-6);
 	json_decref(doc);
 	proc_cleanup(&p);
 }
@@ -103,15 +121,17 @@ Test(pair_live, streams_json_document)
 Test(pair_live, bidir_has_both_directions)
 {
 	struct proc p;
-	json_t *doc = PAIR(&p, 0, "--duration", "0.5", "--warmup", "0.1",
-			   "--bidir");
+	json_t *doc =
+		PAIR(&p, 0, "--duration", "0.5", "--warmup", "0.1", "--bidir");
 
 	cr_assert_eq(json_array_size(json_object_get(doc, "directions")), 2);
-	cr_assert_str_eq(json_string_value(json_object_get(dir(doc, 1),
-			 "sender")), "server");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(dir(doc, 1), "sender")),
+		"server");
 	cr_assert_gt(num(dir(doc, 1), "gbps"), 0.01);
-	cr_assert_float_eq(num(doc, "total_gbps"), num(dir(doc, 0), "gbps") +
-			   num(dir(doc, 1), "gbps"), 1e-6);
+	cr_assert_float_eq(num(doc, "total_gbps"),
+			   num(dir(doc, 0), "gbps") + num(dir(doc, 1), "gbps"),
+			   1e-6);
 	json_decref(doc);
 	proc_cleanup(&p);
 }
@@ -119,12 +139,13 @@ Test(pair_live, bidir_has_both_directions)
 Test(pair_live, reverse_server_sends)
 {
 	struct proc p;
-	json_t *doc = PAIR(&p, 0, "--duration", "0.5", "--warmup", "0",
-			   "--reverse");
+	json_t *doc =
+		PAIR(&p, 0, "--duration", "0.5", "--warmup", "0", "--reverse");
 
 	cr_assert_eq(json_array_size(json_object_get(doc, "directions")), 1);
-	cr_assert_str_eq(json_string_value(json_object_get(dir(doc, 0),
-			 "direction")), "s2c");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(dir(doc, 0), "direction")),
+		"s2c");
 	cr_assert_gt(num(dir(doc, 0), "bytes_received"), 0);
 	json_decref(doc);
 	proc_cleanup(&p);
@@ -179,9 +200,9 @@ Test(pair_live, output_file_written_atomically)
 
 Test(pair_live, text_output_names_units)
 {
-	static const char *const w[] = { "pair", "--duration", "0.3",
-					  "--warmup", "0", "--peer", NULL,
-					  NULL };
+	static const char *const w[] = { "pair",     "--duration", "0.3",
+					 "--warmup", "0",	   "--peer",
+					 NULL,	     NULL };
 	const char *words[8];
 	char peer[64], *out;
 	struct proc p;
@@ -203,8 +224,8 @@ Test(pair_live, concurrent_clients)
 {
 	struct proc a, b;
 	char peer[64];
-	const char *words[] = { "pair", "--json", "--duration", "1",
-				"--warmup", "0", "--peer", peer, NULL };
+	const char *words[] = { "pair", "--json", "--duration", "1", "--warmup",
+				"0",	"--peer", peer,		NULL };
 
 	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
 	proc_start(&a, words);
@@ -219,9 +240,9 @@ Test(pair_live, server_killed_mid_test)
 {
 	struct proc p;
 	char peer[64];
-	const char *words[] = { "pair", "--json", "--duration", "8",
-				"--warmup", "0", "--interval", "0.25",
-				"--peer", peer, NULL };
+	const char *words[] = { "pair",	    "--json", "--duration", "8",
+				"--warmup", "0",      "--interval", "0.25",
+				"--peer",   peer,     NULL };
 	uint64_t t0;
 	json_t *doc, *d;
 	char *out;
@@ -253,8 +274,9 @@ Test(pair_live, client_killed_server_keeps_serving)
 {
 	struct proc p;
 	char peer[64];
-	const char *words[] = { "pair", "--duration", "8", "--peer", peer,
-				NULL };
+	const char *words[] = {
+		"pair", "--duration", "8", "--peer", peer, NULL
+	};
 	json_t *doc;
 
 	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
@@ -281,7 +303,8 @@ Test(pair_live, refused_port_exit_3)
 	cr_assert_lt(lr_now_ns() - t0, 3000000000ull);
 	err = proc_slurp(p.err);
 	cr_assert(strstr(err, "cannot reach server 127.0.0.1 port 1: "
-			 "Connection refused"), "%s", err);
+			      "Connection refused"),
+		  "%s", err);
 	free(err);
 	proc_cleanup(&p);
 }
@@ -306,8 +329,9 @@ Test(silent_peer, bounded_by_connect_timeout)
 	uint16_t port;
 	int lfd = lr_sock_listen("127.0.0.1", 0, 4, &port);
 	char peer[64];
-	const char *words[] = { "pair", "--connect-timeout", "1", "--peer",
-				peer, NULL };
+	const char *words[] = { "pair", "--connect-timeout",
+				"1",	"--peer",
+				peer,	NULL };
 	struct proc p;
 	uint64_t t0 = lr_now_ns();
 	char *err;

@@ -40,8 +40,8 @@ static void still_serving(void)
 {
 	struct proc p;
 	char peer[64];
-	const char *words[] = { "pair", "--duration", "0.3", "--warmup", "0",
-				"--peer", peer, NULL };
+	const char *words[] = { "pair", "--duration", "0.3", "--warmup",
+				"0",	"--peer",     peer,  NULL };
 
 	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
 	proc_start(&p, words);
@@ -96,7 +96,8 @@ Test(hostile, http_garbage)
 	int fd = dial();
 
 	cr_assert_eq(lr_sock_write_full(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-					27, 1000), 0);
+					27, 1000),
+		     0);
 	cr_assert(closed_by_server(fd, 3000));
 	close(fd);
 	cr_assert(server_logged(&srv, "not a linerate peer"));
@@ -165,7 +166,8 @@ Test(hostile, unknown_transport_and_option)
 	fd = dial();
 	send_frame(fd, hello);
 	json_decref(reply(fd));
-	send_frame(fd, "{\"type\":\"test\",\"params\":{\"transport\":\"ftp\"}}");
+	send_frame(fd,
+		   "{\"type\":\"test\",\"params\":{\"transport\":\"ftp\"}}");
 	m = reply(fd);
 	cr_assert(strstr(msg_text(m), "unknown transport 'ftp'"), "%s",
 		  msg_text(m));
@@ -176,7 +178,7 @@ Test(hostile, unknown_transport_and_option)
 
 Test(hostile, silent_client_times_out_others_served)
 {
-	int fd = dial();	/* says nothing at all */
+	int fd = dial(); /* says nothing at all */
 
 	still_serving();
 	close(fd);
@@ -238,7 +240,8 @@ static int dial_test(const char *test)
 Test(hostile, buffer_budget_shared_by_sessions)
 {
 	/* 64 MiB x 16 streams = 1 GiB each: two fit in 2 GiB, a third not. */
-	static const char *big = "{\"type\":\"test\",\"params\":{"
+	static const char *big =
+		"{\"type\":\"test\",\"params\":{"
 		"\"transport\":\"tcp\",\"msg_size\":67108864,\"streams\":16,"
 		"\"duration_s\":1}}";
 	int a = dial_test(big), b = dial_test(big), c;
@@ -254,10 +257,11 @@ Test(hostile, buffer_budget_shared_by_sessions)
 	m = reply(c);
 	cr_assert_str_eq(lr_msg_type(m), "error");
 	cr_assert(strstr(msg_text(m), "server busy: 2048 MiB of message "
-		  "buffers in use"), "%s", msg_text(m));
+				      "buffers in use"),
+		  "%s", msg_text(m));
 	json_decref(m);
 	close(c);
-	close(a);	/* gives its budget back */
+	close(a); /* gives its budget back */
 	close(b);
 	lr_sleep_ns(200000000);
 	still_serving();

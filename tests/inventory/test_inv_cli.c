@@ -21,9 +21,10 @@ static int run(const char *fixture, const char *args)
 	int st;
 
 	cr_assert_not_null(bin);
-	snprintf(cmd, sizeof(cmd), "cd %s/tests/fixtures && "
-		 "LINERATE_SYSFS_ROOT=sysfs/%s %s %s 2>&1", src ? src : ".",
-		 fixture, bin, args);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s/tests/fixtures && "
+		 "LINERATE_SYSFS_ROOT=sysfs/%s %s %s 2>&1",
+		 src ? src : ".", fixture, bin, args);
 	p = popen(cmd, "r");
 	cr_assert_not_null(p);
 	n = fread(out, 1, sizeof(out) - 1, p);
@@ -35,11 +36,13 @@ static int run(const char *fixture, const char *args)
 Test(cli, devices_text)
 {
 	cr_assert_eq(run("roce-gen4", "devices"), 0);
-	cr_assert_not_null(strstr(out, "! mlx5_0/1  Ethernet  ACTIVE/LinkUp  "
+	cr_assert_not_null(strstr(out,
+				  "! mlx5_0/1  Ethernet  ACTIVE/LinkUp  "
 				  "400 Gb/s 4X NDR  mtu 4096  netdev ens1np0  "
 				  "pci 0000:18:00.0 Gen4 x16  numa 0  switch "
 				  "0000:16:00.0  ! PCIe 0000:18:00.0 at Gen4 "
-				  "x16, capable of Gen5 x16"), "%s", out);
+				  "x16, capable of Gen5 x16"),
+			   "%s", out);
 }
 
 Test(cli, devices_json_is_versioned)
@@ -59,7 +62,7 @@ Test(cli, devices_bad_usage)
 {
 	cr_assert_eq(run("roce-cx7", "devices --jsn"), 2);
 	cr_assert_str_eq(out, "linerate devices: unknown option '--jsn' "
-			 "(see 'linerate devices --help')\n");
+			      "(see 'linerate devices --help')\n");
 	cr_assert_eq(run("roce-cx7", "devices extra"), 2);
 	cr_assert_eq(run("roce-cx7", "devices --help"), 0);
 }
@@ -67,16 +70,19 @@ Test(cli, devices_bad_usage)
 Test(cli, preflight_clean_exits_0)
 {
 	cr_assert_eq(run("roce-cx7", "preflight topo/roce-cx7.yaml "
-			 "--host node2 --interval 0"), 0, "%s", out);
+				     "--host node2 --interval 0"),
+		     0, "%s", out);
 	cr_assert_str_eq(out, "node2: 2 NICs checked against "
-			 "topo/roce-cx7.yaml (gpu-node): clean\n");
+			      "topo/roce-cx7.yaml (gpu-node): clean\n");
 }
 
 Test(cli, preflight_findings_exit_1)
 {
 	cr_assert_eq(run("roce-gen4", "preflight --host node1 --interval 0 "
-			 "topo/roce-cx7.yaml"), 1);
-	cr_assert_str_eq(out, "! mlx5_0 PCIe Gen4 x16, expected Gen5 x16: "
+				      "topo/roce-cx7.yaml"),
+		     1);
+	cr_assert_str_eq(out,
+			 "! mlx5_0 PCIe Gen4 x16, expected Gen5 x16: "
 			 "ceiling ~218.93 Gb/s instead of 392.14 Gb/s\n"
 			 "node1: 2 NICs checked against topo/roce-cx7.yaml "
 			 "(gpu-node): 1 finding\n");
@@ -87,7 +93,8 @@ Test(cli, preflight_json)
 	json_t *doc;
 
 	cr_assert_eq(run("roce-mtu1500", "preflight topo/roce-cx7.yaml "
-			 "--host node1 --interval 0 --json"), 1);
+					 "--host node1 --interval 0 --json"),
+		     1);
 	doc = json_loads(out, 0, NULL);
 	cr_assert_not_null(doc, "%s", out);
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
@@ -100,14 +107,17 @@ Test(cli, preflight_bad_input_exits_2)
 {
 	cr_assert_eq(run("roce-cx7", "preflight"), 2);
 	cr_assert_str_eq(out, "linerate preflight: missing TOPOLOGY (see "
-			 "'linerate preflight --help')\n");
+			      "'linerate preflight --help')\n");
 	cr_assert_eq(run("roce-cx7", "preflight topo/roce-cx7.yaml "
-			 "--host nosuch"), 2);
-	cr_assert_str_eq(out, "linerate preflight: topo/roce-cx7.yaml: no "
+				     "--host nosuch"),
+		     2);
+	cr_assert_str_eq(out,
+			 "linerate preflight: topo/roce-cx7.yaml: no "
 			 "server 'nosuch' (use --host NAME with a server of "
 			 "the topology)\n");
 	cr_assert_eq(run("roce-cx7", "preflight topo/roce-cx7.yaml "
-			 "--interval -1"), 2);
+				     "--interval -1"),
+		     2);
 	cr_assert_not_null(strstr(out, "--interval: '-1'"), "%s", out);
 	cr_assert_eq(run("roce-cx7", "preflight topo/missing.yaml"), 2);
 	cr_assert_eq(run("roce-cx7", "preflight topo/bad.yaml --host n1"), 2);

@@ -31,10 +31,13 @@ Test(counters, rdma_snapshot_groups)
 	cr_assert_eq(json_object_size(g), 3);
 	cr_assert_eq(json_object_size(json_object_get(g, "mlx5_0/1/counters")),
 		     21);
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(g,
-		"mlx5_0/1/counters"), "port_xmit_data")), 2000000);
-	cr_assert_eq(json_object_size(json_object_get(g,
-		"mlx5_0/1/hw_counters")), 18);
+	cr_assert_eq(json_integer_value(json_object_get(
+			     json_object_get(g, "mlx5_0/1/counters"),
+			     "port_xmit_data")),
+		     2000000);
+	cr_assert_eq(
+		json_object_size(json_object_get(g, "mlx5_0/1/hw_counters")),
+		18);
 	cr_assert_not_null(json_object_get(g, "ens1np0/statistics"));
 	/* a fixture never reaches the live interface through ethtool */
 	cr_assert_null(json_object_get(g, "ens1np0/ethtool"));
@@ -53,16 +56,18 @@ Test(counters, rising_symbol_errors)
 	cr_assert_eq(json_object_size(c), 4, "only what changed");
 	cr_assert_eq(lr_counters_get(d, "mlx5_0/1/counters", "symbol_error"),
 		     37);
-	cr_assert_eq(lr_counters_get(d, "mlx5_0/1/counters",
-				     "link_error_recovery"), 2);
-	cr_assert_eq(lr_counters_get(d, "mlx5_0/1/counters",
-				     "port_rcv_errors"), 37);
-	cr_assert_eq(lr_counters_get(d, "mlx5_0/1/counters",
-				     "port_rcv_data"), 250000);
-	cr_assert_eq(lr_counters_get(d, "mlx5_0/1/counters", "link_downed"),
-		     0);
-	cr_assert_eq(json_object_size(json_object_get(json_object_get(d,
-		"groups"), "mlx5_0/1/hw_counters")), 0);
+	cr_assert_eq(
+		lr_counters_get(d, "mlx5_0/1/counters", "link_error_recovery"),
+		2);
+	cr_assert_eq(lr_counters_get(d, "mlx5_0/1/counters", "port_rcv_errors"),
+		     37);
+	cr_assert_eq(lr_counters_get(d, "mlx5_0/1/counters", "port_rcv_data"),
+		     250000);
+	cr_assert_eq(lr_counters_get(d, "mlx5_0/1/counters", "link_downed"), 0);
+	cr_assert_eq(
+		json_object_size(json_object_get(json_object_get(d, "groups"),
+						 "mlx5_0/1/hw_counters")),
+		0);
 	cr_assert(json_real_value(json_object_get(d, "seconds")) >= 0);
 	json_decref(a);
 	json_decref(b);
@@ -77,8 +82,8 @@ Test(counters, netdev_snapshot)
 	cr_assert_str_eq(json_string_value(json_object_get(s, "kind")),
 			 "netdev");
 	cr_assert_eq(json_object_size(g), 1);
-	cr_assert_eq(json_object_size(json_object_get(g,
-		"ens2np0/statistics")), 15);
+	cr_assert_eq(json_object_size(json_object_get(g, "ens2np0/statistics")),
+		     15);
 	json_decref(s);
 }
 
@@ -115,16 +120,19 @@ Test(counters, live_loopback)
 
 	lr_sysfs_set_root("/");
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(lr_netdev_for_addr((struct sockaddr *)&sin, name,
-					sizeof(name)), 0);
+	cr_assert_eq(
+		lr_netdev_for_addr((struct sockaddr *)&sin, name, sizeof(name)),
+		0);
 	cr_assert_str_eq(name, "lo");
 	cr_assert_eq(lr_counters_snapshot("lo", &s), 0);
-	cr_assert_not_null(json_object_get(json_object_get(json_object_get(s,
-		"groups"), "lo/statistics"), "rx_bytes"));
+	cr_assert_not_null(json_object_get(
+		json_object_get(json_object_get(s, "groups"), "lo/statistics"),
+		"rx_bytes"));
 	json_decref(s);
-	sin.sin_addr.s_addr = htonl(0xc6336401);	/* 198.51.100.1 */
-	cr_assert_eq(lr_netdev_for_addr((struct sockaddr *)&sin, name,
-					sizeof(name)), -ENODEV);
+	sin.sin_addr.s_addr = htonl(0xc6336401); /* 198.51.100.1 */
+	cr_assert_eq(
+		lr_netdev_for_addr((struct sockaddr *)&sin, name, sizeof(name)),
+		-ENODEV);
 }
 
 Test(counters, ethtool_of_live_interfaces)
@@ -148,10 +156,13 @@ Test(counters, begin_end_around_a_test)
 	end = lr_counters_end(begin);
 	cr_assert_eq(json_object_size(end), 2);
 	cr_assert_eq(lr_counters_get(json_object_get(end, "mlx5_0"),
-				     "mlx5_0/1/counters", "symbol_error"), 37);
-	cr_assert_eq(json_object_size(json_object_get(json_object_get(
-		json_object_get(end, "ens2np0"), "groups"),
-		"ens2np0/statistics")), 0);
+				     "mlx5_0/1/counters", "symbol_error"),
+		     37);
+	cr_assert_eq(json_object_size(json_object_get(
+			     json_object_get(json_object_get(end, "ens2np0"),
+					     "groups"),
+			     "ens2np0/statistics")),
+		     0);
 	json_decref(end);
 }
 

@@ -94,8 +94,8 @@ Test(devices, healthy_roce_cx7)
 	cr_assert_eq(num(nd, "mtu"), 9000);
 	cr_assert_eq(num(nd, "speed_mbps"), 400000);
 	cr_assert_str_eq(str(nd, "rdma_device"), "mlx5_0");
-	cr_assert(json_is_null(json_object_get(lr_inv_find_netdev(doc, "lo"),
-					       "pci")));
+	cr_assert(json_is_null(
+		json_object_get(lr_inv_find_netdev(doc, "lo"), "pci")));
 }
 
 Test(devices, healthy_ndr_infiniband)
@@ -111,8 +111,9 @@ Test(devices, healthy_ndr_infiniband)
 	/* sysfs has no active MTU for InfiniBand: unknown, not guessed */
 	cr_assert(json_is_null(json_object_get(p, "active_mtu")));
 	cr_assert_eq(json_array_size(json_object_get(p, "gids")), 1);
-	cr_assert_str_eq(str(json_array_get(json_object_get(p, "gids"), 0),
-			     "gid"), "fe80::a088:c203:1:1e2a");
+	cr_assert_str_eq(
+		str(json_array_get(json_object_get(p, "gids"), 0), "gid"),
+		"fe80::a088:c203:1:1e2a");
 	cr_assert_str_eq(problems(p), "");
 }
 
@@ -151,10 +152,14 @@ Test(devices, pcie_switch_uplink_at_gen4)
 	const json_t *up;
 
 	collect("roce-switch-gen4");
-	cr_assert_str_eq(problems(port("mlx5_0")), "PCIe switch uplink "
+	cr_assert_str_eq(problems(port("mlx5_0")),
+			 "PCIe switch uplink "
 			 "0000:16:00.0 at Gen4 x16, capable of Gen5 x16");
-	up = json_array_get(json_object_get(json_object_get(
-		lr_inv_find_rdma(doc, "mlx5_0"), "pci"), "upstream"), 1);
+	up = json_array_get(
+		json_object_get(
+			json_object_get(lr_inv_find_rdma(doc, "mlx5_0"), "pci"),
+			"upstream"),
+		1);
 	cr_assert_str_eq(str(up, "role"), "switch_upstream");
 	cr_assert_eq(num(up, "gen"), 4);
 	cr_assert_eq(num(up, "max_gen"), 5);
@@ -178,8 +183,10 @@ Test(devices, port_down)
 Test(devices, far_numa_is_a_topology_question)
 {
 	collect("roce-far-numa");
-	cr_assert_eq(num(json_object_get(lr_inv_find_rdma(doc, "mlx5_1"),
-					 "pci"), "numa_node"), 0);
+	cr_assert_eq(
+		num(json_object_get(lr_inv_find_rdma(doc, "mlx5_1"), "pci"),
+		    "numa_node"),
+		0);
 	cr_assert_str_eq(problems(port("mlx5_1")), "");
 }
 
@@ -191,8 +198,9 @@ Test(devices, missing_files_and_vanished_device)
 	p = port("mlx5_0");
 	cr_assert(json_is_null(json_object_get(p, "rate_gbps")));
 	cr_assert_str_eq(problems(p), "rate unknown");
-	cr_assert(json_is_null(json_object_get(json_object_get(
-		lr_inv_find_rdma(doc, "mlx5_0"), "pci"), "numa_node")));
+	cr_assert(json_is_null(json_object_get(
+		json_object_get(lr_inv_find_rdma(doc, "mlx5_0"), "pci"),
+		"numa_node")));
 	d = lr_inv_find_rdma(doc, "mlx5_1");
 	cr_assert_str_eq(str(d, "status"), "disappeared");
 	cr_assert_str_eq(problems(d), "disappeared while it was being read");
@@ -227,9 +235,9 @@ Test(devices, text_output_marks_problems)
 	lr_inventory_print(f, doc);
 	fclose(f);
 	cr_assert_not_null(strstr(buf, "\n  mlx5_0/1  Ethernet  ACTIVE/LinkUp"
-				  "  400 Gb/s 4X NDR  mtu 4096"));
+				       "  400 Gb/s 4X NDR  mtu 4096"));
 	cr_assert_not_null(strstr(buf, "\n! mlx5_1/1  Ethernet  ACTIVE/LinkUp"
-				  "  200 Gb/s 2X NDR"));
+				       "  200 Gb/s 2X NDR"));
 	cr_assert_not_null(strstr(buf, "  ! link at 2X width\n"));
 	free(buf);
 }

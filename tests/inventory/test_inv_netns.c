@@ -43,8 +43,8 @@ static void setup(void)
 			"ip -n %s addr add fd00:77::1/64 nodad dev va && "
 			"ip -n %s addr add 10.77.0.2/24 dev vb && "
 			"ip -n %s link set va up && ip -n %s link set vb up",
-			ns, ns, ns, ns, ns, ns, ns, ns), 0,
-		     "cannot set up namespace %s", ns);
+			ns, ns, ns, ns, ns, ns, ns, ns),
+		     0, "cannot set up namespace %s", ns);
 	wait_state("va", "UP");
 	wait_state("vb", "UP");
 }
@@ -128,14 +128,16 @@ Test(netns, devices_text_and_link_down)
 	out = run("devices");
 	cr_assert_not_null(strstr(out, "RDMA ports: none\n"), "%s", out);
 	cr_assert_not_null(strstr(out, "\n  vb  down  mtu 1500  "
-				  "10.77.0.2/24\n"), "%s", out);
+				       "10.77.0.2/24\n"),
+			   "%s", out);
 	/* vb is down, so va lost its carrier while administratively up */
 	/* (the link-local address may or may not be there yet) */
 	cr_assert_not_null(strstr(out, "\n! va  lowerlayerdown  mtu 9000  "
-				  "10 Gb/s  10.77.0.1/24,fd00:77::1/64"),
+				       "10 Gb/s  10.77.0.1/24,fd00:77::1/64"),
 			   "%s", out);
 	cr_assert_not_null(strstr(out, "  ! administratively up, link "
-				  "lowerlayerdown\n"), "%s", out);
+				       "lowerlayerdown\n"),
+			   "%s", out);
 	free(out);
 }
 
@@ -148,10 +150,14 @@ static void preflight_vr1(const char *findings)
 
 	snprintf(topo, sizeof(topo), "%s/topologies/virtual-rack.yaml",
 		 src ? src : ".");
-	snprintf(args, sizeof(args), "preflight %s --host vr1 --interval 0 "
-		 "2>&1; echo exit=$?", topo);
-	snprintf(want, sizeof(want), "%svr1: 2 NICs checked against %s "
-		 "(vnode): 1 finding\nexit=1\n", findings, topo);
+	snprintf(args, sizeof(args),
+		 "preflight %s --host vr1 --interval 0 "
+		 "2>&1; echo exit=$?",
+		 topo);
+	snprintf(want, sizeof(want),
+		 "%svr1: 2 NICs checked against %s "
+		 "(vnode): 1 finding\nexit=1\n",
+		 findings, topo);
 	out = run(args);
 	cr_assert_str_eq(out, want);
 	free(out);
@@ -163,7 +169,8 @@ Test(netns, preflight_against_the_virtual_rack)
 			"p0 mtu 9000 && ip -n %s link add r1 mtu 1500 type "
 			"veth peer name p1 mtu 9000 && ip -n %s link set r0 up "
 			"&& ip -n %s link set p0 up && ip -n %s link set r1 up",
-			ns, ns, ns, ns, ns), 0);
+			ns, ns, ns, ns, ns),
+		     0);
 	wait_state("r0", "UP");
 	wait_state("r1", "LOWERLAYERDOWN");
 	preflight_vr1("! r1 link lowerlayerdown, expected up: no traffic "
@@ -228,8 +235,8 @@ Test(netns, counters_inside_the_namespace)
 	cr_assert(WIFEXITED(status) && !WEXITSTATUS(status));
 	cr_assert_not_null(snap);
 	g = json_object_get(snap, "groups");
-	cr_assert_not_null(json_object_get(json_object_get(g,
-		"va/statistics"), "tx_packets"));
+	cr_assert_not_null(json_object_get(json_object_get(g, "va/statistics"),
+					   "tx_packets"));
 	/* veth's driver statistics through the ethtool ioctl */
 	cr_assert_not_null(json_object_get(json_object_get(g, "va/ethtool"),
 					   "peer_ifindex"));

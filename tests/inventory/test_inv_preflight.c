@@ -88,7 +88,8 @@ Test(preflight, healthy_roce_is_clean)
 	cr_assert_eq(lr_preflight_count(doc), 0, "%s", message(0));
 	cr_assert_eq(json_array_size(json_object_get(doc, "nics")), 2);
 	cr_assert_float_eq(num(json_array_get(json_object_get(doc, "nics"), 0),
-			       "expected_gbps"), 392.14, 1e-9);
+			       "expected_gbps"),
+			   392.14, 1e-9);
 }
 
 Test(preflight, healthy_ndr_is_clean)
@@ -96,7 +97,8 @@ Test(preflight, healthy_ndr_is_clean)
 	check("ib-ndr", "ib-ndr.yaml", "dgx02", NULL);
 	cr_assert_eq(lr_preflight_count(doc), 0, "%s", message(0));
 	cr_assert_float_eq(num(json_array_get(json_object_get(doc, "nics"), 1),
-			       "expected_gbps"), 397.47, 1e-9);
+			       "expected_gbps"),
+			   397.47, 1e-9);
 }
 
 Test(preflight, port_at_200g)
@@ -104,10 +106,12 @@ Test(preflight, port_at_200g)
 	check("roce-200g", "roce-cx7.yaml", "node1", NULL);
 	assert_one("mlx5_0 link 200 Gb/s (4X HDR), expected 400 Gb/s: "
 		   "ceiling ~196.07 Gb/s instead of 392.14 Gb/s");
-	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
-		"check")), "rate");
-	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
-		"expected")), "400 Gb/s");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(finding(0), "check")),
+		"rate");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(finding(0), "expected")),
+		"400 Gb/s");
 	cr_assert_float_eq(num(finding(0), "ceiling_gbps"), 196.07, 1e-9);
 	cr_assert_float_eq(num(finding(0), "expected_gbps"), 392.14, 1e-9);
 }
@@ -126,8 +130,9 @@ Test(preflight, gen4_slot)
 	check("roce-gen4", "roce-cx7.yaml", "node1", NULL);
 	assert_one("mlx5_0 PCIe Gen4 x16, expected Gen5 x16: "
 		   "ceiling ~218.93 Gb/s instead of 392.14 Gb/s");
-	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
-		"limited_by")), "PCIe Gen4 x16, max payload 256 B");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(finding(0), "limited_by")),
+		"PCIe Gen4 x16, max payload 256 B");
 	nic = json_array_get(json_object_get(doc, "nics"), 0);
 	cr_assert_float_eq(num(nic, "ceiling_gbps"), 218.93, 1e-9);
 	cr_assert_float_eq(num(nic, "findings"), 1, 1e-9);
@@ -156,8 +161,9 @@ Test(preflight, pcie_switch_uplink_at_gen4)
 	assert_one("mlx5_0 PCIe switch psw0 uplink (0000:16:00.0) Gen4 x16, "
 		   "expected Gen5 x16: ceiling ~218.93 Gb/s instead of "
 		   "392.14 Gb/s");
-	cr_assert_str_eq(json_string_value(json_object_get(finding(0),
-		"check")), "pcie_switch");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(finding(0), "check")),
+		"pcie_switch");
 }
 
 Test(preflight, mtu_1500)
@@ -185,12 +191,15 @@ Test(preflight, wrong_fabric)
 {
 	check("ib-ndr", "roce-cx7.yaml", "node1", NULL);
 	cr_assert_eq(lr_preflight_count(doc), 6);
-	cr_assert_str_eq(message(0), "mlx5_0 link layer InfiniBand, expected "
+	cr_assert_str_eq(message(0),
+			 "mlx5_0 link layer InfiniBand, expected "
 			 "Ethernet: no traffic (0 Gb/s instead of 392.14 "
 			 "Gb/s)");
-	cr_assert_str_eq(message(1), "mlx5_0 netdev MTU 4092, expected 9000: "
+	cr_assert_str_eq(message(1),
+			 "mlx5_0 netdev MTU 4092, expected 9000: "
 			 "ceiling ~384.60 Gb/s instead of 392.14 Gb/s");
-	cr_assert_str_eq(message(2), "mlx5_0 GID table has no RoCE v2 IPv4 "
+	cr_assert_str_eq(message(2),
+			 "mlx5_0 GID table has no RoCE v2 IPv4 "
 			 "GID, expected one: no traffic (0 Gb/s instead of "
 			 "392.14 Gb/s)");
 }

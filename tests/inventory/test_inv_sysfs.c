@@ -60,8 +60,7 @@ Test(sysfs, read_int_decimal_and_hex)
 	cr_assert_eq(v, 0);
 	cr_assert_eq(lr_sysfs_read_int(&v, NIC "/vendor"), 0);
 	cr_assert_eq(v, 0x15b3);
-	cr_assert_eq(lr_sysfs_read_int(&v, NIC "/current_link_speed"),
-		     -EINVAL);
+	cr_assert_eq(lr_sysfs_read_int(&v, NIC "/current_link_speed"), -EINVAL);
 }
 
 Test(sysfs, missing_is_enoent)
@@ -83,11 +82,11 @@ Test(sysfs, resolve_stays_relative)
 
 	use_fixture("roce-cx7");
 	cr_assert_eq(lr_sysfs_resolve(buf, sizeof(buf),
-				      "sys/class/infiniband/mlx5_0/device"), 0);
+				      "sys/class/infiniband/mlx5_0/device"),
+		     0);
 	cr_assert_str_eq(buf, "sys/devices/pci0000:15/0000:15:01.0/"
-		"0000:16:00.0/0000:17:00.0/0000:18:00.0");
-	cr_assert_eq(lr_sysfs_resolve(buf, sizeof(buf), "sys/../.."),
-		     -EXDEV);
+			      "0000:16:00.0/0000:17:00.0/0000:18:00.0");
+	cr_assert_eq(lr_sysfs_resolve(buf, sizeof(buf), "sys/../.."), -EXDEV);
 }
 
 Test(sysfs, list_is_version_sorted)

@@ -50,11 +50,13 @@ static void check_port(const json_t *doc, const json_t *p)
 	if (strcmp(ll, "Ethernet"))
 		return;
 	cr_assert(has_roce_v2(p));
-	nd = lr_inv_find_netdev(doc, json_string_value(json_object_get(p,
-		"netdev")));
+	nd = lr_inv_find_netdev(
+		doc, json_string_value(json_object_get(p, "netdev")));
 	cr_assert_not_null(nd, "the RoCE port's netdev is listed");
-	cr_assert_eq(mtu, lr_roce_active_mtu((int)json_integer_value(
-		json_object_get(nd, "mtu"))), "verbs and netdev MTU agree");
+	cr_assert_eq(mtu,
+		     lr_roce_active_mtu((int)json_integer_value(
+			     json_object_get(nd, "mtu"))),
+		     "verbs and netdev MTU agree");
 }
 
 Test(verbs, devices_from_libibverbs)
@@ -66,8 +68,9 @@ Test(verbs, devices_from_libibverbs)
 	cr_assert_eq(lr_inventory_collect(&doc), 0);
 	cr_assert_gt(json_array_size(json_object_get(doc, "rdma")), 0);
 	json_array_foreach(json_object_get(doc, "rdma"), i, d) {
-		cr_assert_str_eq(json_string_value(json_object_get(d,
-			"source")), "verbs");
+		cr_assert_str_eq(
+			json_string_value(json_object_get(d, "source")),
+			"verbs");
 		cr_assert_gt(json_array_size(json_object_get(d, "ports")), 0);
 		json_array_foreach(json_object_get(d, "ports"), j, p)
 			check_port(doc, p);

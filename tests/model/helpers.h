@@ -57,7 +57,7 @@ static inline void expect_diag(const struct lr_diags *d, int line, int col,
 		return;
 	for (size_t i = 0; i < d->n; i++)
 		fprintf(stderr, "  got %d:%d: %s\n", d->v[i].line, d->v[i].col,
-			    d->v[i].msg);
+			d->v[i].msg);
 	cr_assert_fail("no diagnostic '%s' at %d:%d", what, line, col);
 }
 
@@ -68,7 +68,7 @@ static inline void solve(const struct lr_topo *t, enum lr_pattern p,
 	cr_assert_eq(lr_pattern_run(g, p, r), 0);
 }
 
-#define assert_gbps(x, want) \
+#define assert_gbps(x, want)                                                 \
 	cr_assert(fabs((x) - (want)) < GBPS_EPS, "%s = %.4f, expected %.4f", \
 		  #x, (double)(x), (double)(want))
 

@@ -52,13 +52,15 @@ Test(cli, json)
 Test(cli, conditions)
 {
 	cr_assert_eq(run("topologies/colossus-rack.yaml -p server --numa "
-			 "remote"), 0);
+			 "remote"),
+		     0);
 	assert_out("conditions: RDMA write (TCP: stream), large messages, "
 		   "host buffers, remote NUMA node");
 	/* 5 NICs on node 0 and 4 on node 1: 768G each way */
 	assert_out("3600.00    1536.00  inter-socket-tx");
 	cr_assert_eq(run("topologies/colossus-rack.yaml -p server --numa "
-			 "remote --memory gpu --op read --size 64K"), 0);
+			 "remote --memory gpu --op read --size 64K"),
+		     0);
 	assert_out("RDMA read (TCP: stream), 65536-byte messages, GPU buffers");
 }
 
@@ -66,7 +68,8 @@ Test(cli, bad_pattern)
 {
 	cr_assert_eq(run("topologies/virtual-rack.yaml --pattern pair,ring"),
 		     2);
-	cr_assert_str_eq(out, "linerate model: --pattern: 'ring' is not a "
+	cr_assert_str_eq(out,
+			 "linerate model: --pattern: 'ring' is not a "
 			 "pattern (expected pair, server, rail, all-to-all, "
 			 "bisection or all)\n");
 }

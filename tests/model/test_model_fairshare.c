@@ -9,8 +9,8 @@
 
 #include "helpers.h"
 
-#define ROCE400 400.0 * 4096 / 4178	/* 392.149 */
-#define ROCE100 100.0 * 4096 / 4178	/* 98.037 */
+#define ROCE400 400.0 * 4096 / 4178 /* 392.149 */
+#define ROCE100 100.0 * 4096 / 4178 /* 98.037 */
 #define GEN5X16 (32.0 * 128 / 130 * 16 * 256 / 280 * 0.95)
 #define GEN4X16 (GEN5X16 / 2)
 
@@ -46,7 +46,7 @@ Test(fairshare, two_nics_under_one_pcie_switch)
 
 	solve(t, LR_PAT_SERVER, &g, &r);
 	cr_assert_eq(r.n_flows, 2);
-	assert_gbps(r.flow.min, GEN5X16 / 2);	/* 218.93 each */
+	assert_gbps(r.flow.min, GEN5X16 / 2); /* 218.93 each */
 	assert_gbps(r.aggregate, GEN5X16);
 	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_PSW_RD);
 	cr_assert_eq(r.limit_count[LR_RES_PSW_RD], 2);
@@ -58,10 +58,10 @@ Test(fairshare, two_nics_under_one_pcie_switch)
 	lr_topo_free(t);
 }
 
-#define ONE_NIC \
-	"hosts:\n  h:\n    nics:\n" \
+#define ONE_NIC                                                   \
+	"hosts:\n  h:\n    nics:\n"                               \
 	"      - { name: a, profile: r400, rail: 0, pcie: %s }\n" \
-	"servers: [ { hosts: \"s[1-2]\", template: h } ]\n" \
+	"servers: [ { hosts: \"s[1-2]\", template: h } ]\n"       \
 	"switches: [ { name: l, tier: leaf, servers: \"s[1-2]\" } ]\n%s"
 
 Test(fairshare, nic_in_a_gen4_x16_slot)
@@ -74,7 +74,7 @@ Test(fairshare, nic_in_a_gen4_x16_slot)
 	snprintf(body, sizeof(body), ONE_NIC, "gen4 x16", "");
 	t = topo(body);
 	solve(t, LR_PAT_PAIR, &g, &r);
-	assert_gbps(r.flow.min, GEN4X16);	/* 218.93, not 392.14 */
+	assert_gbps(r.flow.min, GEN4X16); /* 218.93, not 392.14 */
 	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_PCIE_RD);
 	lr_graph_free(&g);
 	lr_topo_free(t);
@@ -91,7 +91,7 @@ Test(fairshare, degraded_link_200g_where_400g_is_expected)
 		 "links: [ { nic: s2/a, rate: 200G } ]\n");
 	t = topo(body);
 	solve(t, LR_PAT_PAIR, &g, &r);
-	assert_gbps(r.flow.min, 200.0 * 4096 / 4178);	/* 196.07 */
+	assert_gbps(r.flow.min, 200.0 * 4096 / 4178); /* 196.07 */
 	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_NIC_RX);
 	cr_assert_float_eq(r.nominal, 400, 1e-9, "the sender is at 400G");
 	lr_graph_free(&g);
@@ -99,14 +99,14 @@ Test(fairshare, degraded_link_200g_where_400g_is_expected)
 }
 
 /* 2 leaves x 4 servers, 100G NICs, 2 x 100G uplinks per leaf: 2:1. */
-#define OVERSUB \
-	"hosts:\n  h:\n    nics: [ { name: a, profile: r100 } ]\n" \
-	"servers: [ { hosts: \"s[1-8]\", template: h } ]\n" \
-	"switches:\n" \
+#define OVERSUB                                                         \
+	"hosts:\n  h:\n    nics: [ { name: a, profile: r100 } ]\n"      \
+	"servers: [ { hosts: \"s[1-8]\", template: h } ]\n"             \
+	"switches:\n"                                                   \
 	"  - { name: l1, tier: leaf, servers: \"s[1-4]\", uplinks: 2, " \
-	"uplink_rate: 100G, up: \"sp[1-2]\" }\n" \
+	"uplink_rate: 100G, up: \"sp[1-2]\" }\n"                        \
 	"  - { name: l2, tier: leaf, servers: \"s[5-8]\", uplinks: 2, " \
-	"uplink_rate: 100G, up: \"sp[1-2]\" }\n" \
+	"uplink_rate: 100G, up: \"sp[1-2]\" }\n"                        \
 	"  - { name: \"sp[1-2]\", tier: spine }\n%s"
 
 Test(fairshare, oversubscribed_2_to_1_all_to_all_halves)
@@ -119,7 +119,7 @@ Test(fairshare, oversubscribed_2_to_1_all_to_all_halves)
 	snprintf(body, sizeof(body), OVERSUB, "");
 	t = topo(body);
 	solve(t, LR_PAT_PAIR, &g, &r);
-	assert_gbps(r.flow.min, ROCE100);	/* s1 -> s2: same leaf */
+	assert_gbps(r.flow.min, ROCE100); /* s1 -> s2: same leaf */
 	lr_graph_free(&g);
 	solve(t, LR_PAT_ALLTOALL, &g, &r);
 	cr_assert_eq(r.n_flows, 32);
@@ -159,21 +159,22 @@ Test(fairshare, max_min_with_one_slow_nic)
 	cr_assert_eq(r.limit_count[LR_RES_NIC_TX], 4);
 	cr_assert_eq(r.limit_count[LR_RES_NIC_RX], 4);
 	cr_assert_eq(r.limit_count[LR_RES_SW_UP] +
-		     r.limit_count[LR_RES_SW_DOWN], 24, "the uplinks");
+			     r.limit_count[LR_RES_SW_DOWN],
+		     24, "the uplinks");
 	lr_graph_free(&g);
 	lr_topo_free(t);
 }
 
 /* 2 leaves x 8 servers, 8 x 100G uplinks each: 1:1, bisection 8 flows. */
-#define CLOS \
-	"hosts:\n  h:\n    nics: [ { name: a, profile: r100 } ]\n" \
-	"servers: [ { hosts: \"s[01-16]\", template: h } ]\n" \
-	"switches:\n" \
+#define CLOS                                                              \
+	"hosts:\n  h:\n    nics: [ { name: a, profile: r100 } ]\n"        \
+	"servers: [ { hosts: \"s[01-16]\", template: h } ]\n"             \
+	"switches:\n"                                                     \
 	"  - { name: l1, tier: leaf, servers: \"s[01-08]\", uplinks: 8, " \
-	"uplink_rate: 100G, up: \"sp[1-8]\" }\n" \
+	"uplink_rate: 100G, up: \"sp[1-8]\" }\n"                          \
 	"  - { name: l2, tier: leaf, servers: \"s[09-16]\", uplinks: 8, " \
-	"uplink_rate: 100G, up: \"sp[1-8]\" }\n" \
-	"  - { name: \"sp[1-8]\", tier: spine }\n" \
+	"uplink_rate: 100G, up: \"sp[1-8]\" }\n"                          \
+	"  - { name: \"sp[1-8]\", tier: spine }\n"                        \
 	"routing: { mode: %s, qps_per_flow: %u }\n"
 
 static struct lr_pattern_result bisect(const char *mode, unsigned qps)
@@ -196,18 +197,17 @@ Test(fairshare, static_ecmp_against_adaptive)
 	struct lr_pattern_result ad = bisect("adaptive", 1);
 	struct lr_pattern_result e1 = bisect("ecmp", 1);
 	struct lr_pattern_result e4 = bisect("ecmp", 4);
-	double hash = 1 - pow(7.0 / 8, 8);	/* 0.656: "~63%" */
+	double hash = 1 - pow(7.0 / 8, 8); /* 0.656: "~63%" */
 
 	assert_gbps(ad.aggregate, 16 * ROCE100);
 	assert_gbps(ad.ecmp_slowest, ROCE100);
 	assert_gbps(e1.aggregate, 16 * ROCE100 * hash);
 	cr_assert(e1.ecmp_slowest < e1.flow.min, "a flow on a busy uplink");
-	assert_gbps(e1.ecmp_slowest,
-		    ROCE100 / lr_ecmp_expected_max_load(8, 8));
+	assert_gbps(e1.ecmp_slowest, ROCE100 / lr_ecmp_expected_max_load(8, 8));
 	cr_assert(e4.aggregate > e1.aggregate && e4.aggregate < ad.aggregate,
 		  "more QPs close the gap: %f", e4.aggregate);
-	assert_gbps(e4.aggregate, 2 * lr_ecmp_expected_total(8, ROCE100, 32,
-							     ROCE100 / 4));
+	assert_gbps(e4.aggregate,
+		    2 * lr_ecmp_expected_total(8, ROCE100, 32, ROCE100 / 4));
 }
 
 Test(fairshare, ecmp_formulas)
@@ -216,7 +216,8 @@ Test(fairshare, ecmp_formulas)
 	cr_assert_float_eq(lr_ecmp_expected_total(8, 1, 8, 1),
 			   8 * (1 - pow(7.0 / 8, 8)), 1e-9);
 	cr_assert(fabs(lr_ecmp_expected_total(1000, 1, 1000, 1) / 1000 -
-		       (1 - exp(-1))) < 1e-3, "~63% in the limit");
+		       (1 - exp(-1))) < 1e-3,
+		  "~63% in the limit");
 	/* one link: everything on it */
 	cr_assert_float_eq(lr_ecmp_expected_total(1, 10, 4, 1), 4, 1e-9);
 	cr_assert_float_eq(lr_ecmp_expected_total(1, 10, 40, 1), 10, 1e-9);
@@ -229,14 +230,14 @@ Test(fairshare, ecmp_formulas)
 
 Test(fairshare, remote_numa_crosses_the_inter_socket_link)
 {
-	struct lr_topo *t = topo(
-		"hosts:\n  h:\n    sockets: 2\n    inter_socket: 300G\n"
-		"    nics:\n"
-		"      - { name: a, profile: r400, rail: 0, numa: 0 }\n"
-		"      - { name: b, profile: r400, rail: 1, numa: 1 }\n"
-		"servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
-		"switches: [ { name: \"l[0-1]\", tier: leaf, rail: 0-1, "
-		"servers: \"s[1-2]\" } ]\n");
+	struct lr_topo *t =
+		topo("hosts:\n  h:\n    sockets: 2\n    inter_socket: 300G\n"
+		     "    nics:\n"
+		     "      - { name: a, profile: r400, rail: 0, numa: 0 }\n"
+		     "      - { name: b, profile: r400, rail: 1, numa: 1 }\n"
+		     "servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
+		     "switches: [ { name: \"l[0-1]\", tier: leaf, rail: 0-1, "
+		     "servers: \"s[1-2]\" } ]\n");
 	struct lr_graph g;
 	struct lr_pattern_result r;
 
@@ -253,11 +254,11 @@ Test(fairshare, remote_numa_crosses_the_inter_socket_link)
 
 Test(fairshare, no_route_between_planes)
 {
-	struct lr_topo *t = topo(
-		"hosts:\n  h:\n    nics: [ { name: a, profile: r100 } ]\n"
-		"servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
-		"switches:\n  - { name: l1, tier: leaf, servers: s1 }\n"
-		"  - { name: l2, tier: leaf, servers: s2 }\n");
+	struct lr_topo *t =
+		topo("hosts:\n  h:\n    nics: [ { name: a, profile: r100 } ]\n"
+		     "servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
+		     "switches:\n  - { name: l1, tier: leaf, servers: s1 }\n"
+		     "  - { name: l2, tier: leaf, servers: s2 }\n");
 	struct lr_graph g;
 	struct lr_pattern_result r;
 
@@ -270,23 +271,23 @@ Test(fairshare, no_route_between_planes)
 Test(fairshare, three_tiers)
 {
 	/* 2 pods of 2 leaves; each pod's spines go up to the core */
-	struct lr_topo *t = topo(
-		"hosts:\n  h:\n    nics: [ { name: a, profile: r100 } ]\n"
-		"servers: [ { hosts: \"s[1-8]\", template: h } ]\n"
-		"switches:\n"
-		"  - { name: l1, tier: leaf, servers: \"s[1-2]\", "
-		"uplinks: 2, uplink_rate: 100G, up: \"pa[1-2]\" }\n"
-		"  - { name: l2, tier: leaf, servers: \"s[3-4]\", "
-		"uplinks: 2, uplink_rate: 100G, up: \"pa[1-2]\" }\n"
-		"  - { name: l3, tier: leaf, servers: \"s[5-6]\", "
-		"uplinks: 2, uplink_rate: 100G, up: \"pb[1-2]\" }\n"
-		"  - { name: l4, tier: leaf, servers: \"s[7-8]\", "
-		"uplinks: 2, uplink_rate: 100G, up: \"pb[1-2]\" }\n"
-		"  - { name: \"pa[1-2]\", tier: spine, uplinks: 1, "
-		"uplink_rate: 100G, up: c1 }\n"
-		"  - { name: \"pb[1-2]\", tier: spine, uplinks: 1, "
-		"uplink_rate: 100G, up: c1 }\n"
-		"  - { name: c1, tier: core }\n");
+	struct lr_topo *t =
+		topo("hosts:\n  h:\n    nics: [ { name: a, profile: r100 } ]\n"
+		     "servers: [ { hosts: \"s[1-8]\", template: h } ]\n"
+		     "switches:\n"
+		     "  - { name: l1, tier: leaf, servers: \"s[1-2]\", "
+		     "uplinks: 2, uplink_rate: 100G, up: \"pa[1-2]\" }\n"
+		     "  - { name: l2, tier: leaf, servers: \"s[3-4]\", "
+		     "uplinks: 2, uplink_rate: 100G, up: \"pa[1-2]\" }\n"
+		     "  - { name: l3, tier: leaf, servers: \"s[5-6]\", "
+		     "uplinks: 2, uplink_rate: 100G, up: \"pb[1-2]\" }\n"
+		     "  - { name: l4, tier: leaf, servers: \"s[7-8]\", "
+		     "uplinks: 2, uplink_rate: 100G, up: \"pb[1-2]\" }\n"
+		     "  - { name: \"pa[1-2]\", tier: spine, uplinks: 1, "
+		     "uplink_rate: 100G, up: c1 }\n"
+		     "  - { name: \"pb[1-2]\", tier: spine, uplinks: 1, "
+		     "uplink_rate: 100G, up: c1 }\n"
+		     "  - { name: c1, tier: core }\n");
 	struct lr_graph g;
 	struct lr_pattern_result r;
 
@@ -419,7 +420,7 @@ Test(fairshare, matches_naive_progressive_filling)
 			naive(&g, ref);
 			for (size_t f = 0; f < g.n_flows; f++, checked++)
 				cr_assert(fabs(ref[f] - g.flows[f].rate) <
-					  1e-6 * (1 + ref[f]),
+						  1e-6 * (1 + ref[f]),
 					  "%s flow %zu: %f, naive %f",
 					  lr_pattern_name(p), f,
 					  g.flows[f].rate, ref[f]);

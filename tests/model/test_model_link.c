@@ -5,15 +5,19 @@
 static struct lr_profile roce(double rate, unsigned mtu, unsigned pmtu)
 {
 	return (struct lr_profile){ .link = LR_LINK_ETHERNET,
-				    .encap = LR_ENCAP_ROCEV2, .rate_gbps = rate,
-				    .mtu = mtu, .path_mtu = pmtu };
+				    .encap = LR_ENCAP_ROCEV2,
+				    .rate_gbps = rate,
+				    .mtu = mtu,
+				    .path_mtu = pmtu };
 }
 
 static struct lr_profile ib(unsigned pmtu, bool grh)
 {
 	return (struct lr_profile){ .link = LR_LINK_INFINIBAND,
-				    .encap = LR_ENCAP_IB, .rate_gbps = 400,
-				    .path_mtu = pmtu, .grh = grh };
+				    .encap = LR_ENCAP_IB,
+				    .rate_gbps = 400,
+				    .path_mtu = pmtu,
+				    .grh = grh };
 }
 
 static double gp(const struct lr_profile *p)
@@ -46,7 +50,7 @@ Test(link, roce_400g_mtu_2048_and_1024)
 {
 	struct lr_profile p2 = roce(400, 0, 2048), p1 = roce(400, 0, 1024);
 
-	assert_gbps(gp(&p2), 400.0 * 2048 / 2130);	/* 384.60 */
+	assert_gbps(gp(&p2), 400.0 * 2048 / 2130); /* 384.60 */
 	assert_gbps(gp(&p1), 370.3436);
 	cr_assert_float_eq(lr_floor2(gp(&p1)), 370.34, 1e-9);
 }
@@ -89,9 +93,9 @@ Test(link, ib_mtu_2048_1024_and_grh)
 	struct lr_profile p2 = ib(2048, false), p1 = ib(1024, false);
 	struct lr_profile g = ib(4096, true);
 
-	assert_gbps(gp(&p2), 400.0 * 2048 / 2074);	/* 394.98 */
-	assert_gbps(gp(&p1), 400.0 * 1024 / 1050);	/* 390.09 */
-	assert_gbps(gp(&g), 400.0 * 4096 / 4162);	/* 393.65 */
+	assert_gbps(gp(&p2), 400.0 * 2048 / 2074); /* 394.98 */
+	assert_gbps(gp(&p1), 400.0 * 1024 / 1050); /* 390.09 */
+	assert_gbps(gp(&g), 400.0 * 4096 / 4162); /* 393.65 */
 }
 
 Test(link, message_size_counts_reth_and_aeth)
@@ -109,14 +113,16 @@ Test(link, message_size_counts_reth_and_aeth)
 Test(link, tcp_on_tbf_veth)
 {
 	struct lr_profile p = { .link = LR_LINK_VETH_TBF,
-				.encap = LR_ENCAP_TCP, .rate_gbps = 1,
-				.mtu = 1500, .tcp_timestamps = true };
+				.encap = LR_ENCAP_TCP,
+				.rate_gbps = 1,
+				.mtu = 1500,
+				.tcp_timestamps = true };
 
 	cr_assert_float_eq(lr_link_efficiency(&p, LR_OP_STREAM, 0),
 			   1448.0 / 1514, 1e-12);
-	cr_assert_float_eq(lr_floor_dp(lr_link_efficiency(&p, LR_OP_STREAM,
-							  0), 4), 0.9564,
-			   1e-9);
+	cr_assert_float_eq(
+		lr_floor_dp(lr_link_efficiency(&p, LR_OP_STREAM, 0), 4), 0.9564,
+		1e-9);
 	p.mtu = 9000;
 	cr_assert_float_eq(lr_link_efficiency(&p, LR_OP_STREAM, 0),
 			   8948.0 / 9014, 1e-12);
@@ -127,8 +133,10 @@ Test(link, tcp_on_tbf_veth)
 Test(link, tcp_on_real_ethernet)
 {
 	struct lr_profile p = { .link = LR_LINK_ETHERNET,
-				.encap = LR_ENCAP_TCP, .rate_gbps = 100,
-				.mtu = 1500, .tcp_timestamps = true };
+				.encap = LR_ENCAP_TCP,
+				.rate_gbps = 100,
+				.mtu = 1500,
+				.tcp_timestamps = true };
 	struct lr_framing f;
 
 	cr_assert_eq(lr_profile_framing(&p, LR_OP_STREAM, &f), 0);
@@ -159,9 +167,11 @@ Test(pcie, raw_and_dma)
 	assert_gbps(lr_pcie_raw_gbps(2, 8), 32.0);
 	assert_gbps(lr_pcie_dma_gbps(5, 16, 256), 504.1231 * 256 / 280 * 0.95);
 	cr_assert(lr_pcie_dma_gbps(5, 16, 256) > 416 &&
-		  lr_pcie_dma_gbps(5, 16, 256) < 460, "DESIGN: 416-460");
+			  lr_pcie_dma_gbps(5, 16, 256) < 460,
+		  "DESIGN: 416-460");
 	cr_assert(lr_pcie_dma_gbps(4, 16, 256) > 210 &&
-		  lr_pcie_dma_gbps(4, 16, 256) < 230, "DESIGN: 210-230");
+			  lr_pcie_dma_gbps(4, 16, 256) < 230,
+		  "DESIGN: 210-230");
 	cr_assert(lr_pcie_dma_gbps(5, 16, 128) < lr_pcie_dma_gbps(5, 16, 256));
 	cr_assert_eq(lr_pcie_raw_gbps(9, 16), 0.0);
 }
@@ -169,8 +179,10 @@ Test(pcie, raw_and_dma)
 Test(pcie, nic_400g_in_gen4_x16_slot)
 {
 	struct lr_profile p = roce(400, 9000, 0);
-	struct lr_nic_spec spec = { .profile = &p, .rate_gbps = 400,
-				    .pcie_gen = 4, .pcie_width = 16,
+	struct lr_nic_spec spec = { .profile = &p,
+				    .rate_gbps = 400,
+				    .pcie_gen = 4,
+				    .pcie_width = 16,
 				    .max_payload = 256 };
 	struct lr_ceiling chain[4];
 	size_t limit, n;
@@ -190,8 +202,10 @@ Test(pcie, nic_400g_in_gen4_x16_slot)
 Test(pcie, remote_numa_is_limited_by_inter_socket)
 {
 	struct lr_profile p = roce(400, 9000, 0);
-	struct lr_nic_spec spec = { .profile = &p, .rate_gbps = 400,
-				    .pcie_gen = 5, .pcie_width = 16,
+	struct lr_nic_spec spec = { .profile = &p,
+				    .rate_gbps = 400,
+				    .pcie_gen = 5,
+				    .pcie_width = 16,
 				    .remote_numa = true,
 				    .inter_socket_gbps = 300 };
 	struct lr_ceiling chain[4];

@@ -104,8 +104,11 @@ Test(shipped, report_json_is_versioned)
 	cr_assert_float_eq(json_real_value(p), 3529.3441, 1e-9);
 	p = json_array_get(json_object_get(doc, "patterns"), 0);
 	cr_assert_str_eq(json_string_value(json_object_get(p, "name")), "pair");
-	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
-		json_object_get(p, "slowest_flow"), "limited_by"), "kind")),
+	cr_assert_str_eq(
+		json_string_value(json_object_get(
+			json_object_get(json_object_get(p, "slowest_flow"),
+					"limited_by"),
+			"kind")),
 		"nic-link-tx");
 	json_decref(doc);
 	lr_model_report_free(&rep);
@@ -122,8 +125,7 @@ Test(shipped, readme_example)
 	struct lr_graph g;
 	struct lr_pattern_result r;
 
-	snprintf(path, sizeof(path), "%s/topologies/README.md",
-		 LR_SOURCE_ROOT);
+	snprintf(path, sizeof(path), "%s/topologies/README.md", LR_SOURCE_ROOT);
 	f = fopen(path, "r");
 	cr_assert_not_null(f);
 	cr_assert(getdelim(&text, &len, '\0', f) > 0);
@@ -159,16 +161,17 @@ Test(shipped, small_patterns_list_their_flows)
 	cr_assert_eq(lr_model_report(t, &opts, pats, 1, &rep), 0);
 	cr_assert_eq(rep.pats[0].n_flows, 8);
 	doc = lr_model_json(&rep);
-	list = json_object_get(json_array_get(json_object_get(doc, "patterns"),
-					      0), "flow_list");
+	list = json_object_get(
+		json_array_get(json_object_get(doc, "patterns"), 0),
+		"flow_list");
 	cr_assert_eq(json_array_size(list), 8);
 	f = json_array_get(list, 0);
 	cr_assert_str_eq(json_string_value(json_object_get(f, "src")),
 			 "vr1/r0");
 	cr_assert_str_eq(json_string_value(json_object_get(f, "dst")),
 			 "vr3/r0");
-	cr_assert_float_eq(json_real_value(json_object_get(f,
-				"expected_gbps")), 0.9926, 1e-9);
+	cr_assert_float_eq(json_real_value(json_object_get(f, "expected_gbps")),
+			   0.9926, 1e-9);
 	json_decref(doc);
 	lr_model_report_free(&rep);
 	lr_topo_free(t);

@@ -28,8 +28,8 @@
 #include "netns.h"
 #include "proc.h"
 
-#define ADDR_A "10.79.0.1"	/* client end, va in ns_a */
-#define ADDR_B "10.79.0.2"	/* server end, vb in ns_b */
+#define ADDR_A "10.79.0.1" /* client end, va in ns_a */
+#define ADDR_B "10.79.0.2" /* server end, vb in ns_b */
 #define TOLERANCE 0.02
 
 static char ns_a[32], ns_b[32];
@@ -59,7 +59,7 @@ static void load_profile(void)
 		profile = *lr_topo_nic_profile(t, n);
 		nominal = lr_topo_nic_rate(t, n);
 	}
-	profile.name = NULL;	/* borrowed strings die with the topology */
+	profile.name = NULL; /* borrowed strings die with the topology */
 	lr_topo_free(t);
 	lr_diags_free(&d);
 	cr_assert_eq(profile.link, LR_LINK_VETH_TBF);
@@ -96,8 +96,8 @@ static void setup(void)
 	   ns_b);
 	cr_assert_eq(sh("ip netns add %s && ip netns add %s && "
 			"ip -n %s link set lo up && ip -n %s link set lo up",
-			ns_a, ns_b, ns_a, ns_b), 0,
-		     "cannot create namespaces %s and %s", ns_a, ns_b);
+			ns_a, ns_b, ns_a, ns_b),
+		     0, "cannot create namespaces %s and %s", ns_a, ns_b);
 }
 
 static void teardown(void)
@@ -125,9 +125,9 @@ static unsigned tbf_burst(double gbps)
 static void shape(const char *ns, const char *dev, double gbps)
 {
 	cr_assert_eq(sh("ip netns exec %s tc qdisc replace dev %s root tbf "
-			"rate %.0fmbit burst %u latency 50ms", ns, dev,
-			gbps * 1000, tbf_burst(gbps)), 0,
-		     "cannot shape %s to %.3f Gb/s", dev, gbps);
+			"rate %.0fmbit burst %u latency 50ms",
+			ns, dev, gbps * 1000, tbf_burst(gbps)),
+		     0, "cannot shape %s to %.3f Gb/s", dev, gbps);
 }
 
 /* va (ns_a) <-> vb (ns_b), MTU mtu, each end shaped to its rate. */
@@ -138,8 +138,8 @@ static void link_up(unsigned mtu, double gbps_a, double gbps_b)
 			"ip -n %s addr add " ADDR_A "/24 dev va && "
 			"ip -n %s addr add " ADDR_B "/24 dev vb && "
 			"ip -n %s link set va up && ip -n %s link set vb up",
-			ns_a, mtu, ns_b, mtu, ns_a, ns_b, ns_a, ns_b), 0,
-		     "cannot create the veth pair");
+			ns_a, mtu, ns_b, mtu, ns_a, ns_b, ns_a, ns_b),
+		     0, "cannot create the veth pair");
 	shape(ns_a, "va", gbps_a);
 	shape(ns_b, "vb", gbps_b);
 	netns_wait_state(ns_a, "va", "UP");
@@ -152,8 +152,9 @@ static void link_up(unsigned mtu, double gbps_a, double gbps_b)
 static json_t *pair(void)
 {
 	char peer[64];
-	const char *const words[] = { "pair", "--peer", peer, "--duration",
-		"2", "--warmup", "0.5", "--interval", "0.5", "--json", NULL };
+	const char *const words[] = { "pair", "--peer",	  peer,	 "--duration",
+				      "2",    "--warmup", "0.5", "--interval",
+				      "0.5",  "--json",	  NULL };
 	struct proc p;
 	json_t *doc;
 	char *out, *err;
@@ -204,10 +205,8 @@ static void expect_mss(json_t *doc, unsigned mtu)
 	json_t *l = json_object_get(json_object_get(doc, "local"), "endpoint");
 	json_t *r = json_object_get(json_object_get(doc, "peer"), "endpoint");
 
-	cr_assert_str_eq(json_string_value(json_object_get(l, "device")),
-			 "va");
-	cr_assert_str_eq(json_string_value(json_object_get(r, "device")),
-			 "vb");
+	cr_assert_str_eq(json_string_value(json_object_get(l, "device")), "va");
+	cr_assert_str_eq(json_string_value(json_object_get(r, "device")), "vb");
 	cr_assert_eq(num(l, "mss"), model_mss(mtu));
 	cr_assert_eq(num(r, "mss"), model_mss(mtu));
 }
@@ -262,7 +261,8 @@ Test(netns, short_link_is_seen, .timeout = 60)
 	expect_near(got, want, "link at half rate");
 	cr_assert_lt(got, 0.6 * full,
 		     "a half-rate link (%.4f Gb/s) passes for a full one "
-		     "(%.4f)", got, full);
+		     "(%.4f)",
+		     got, full);
 	json_decref(doc);
 }
 
@@ -271,8 +271,9 @@ static double peer_counter(json_t *doc, const char *name)
 {
 	json_t *vb = json_object_get(json_object_get(doc, "counters"), "peer");
 
-	vb = json_object_get(json_object_get(json_object_get(vb, "vb"),
-					     "groups"), "vb/statistics");
+	vb = json_object_get(
+		json_object_get(json_object_get(vb, "vb"), "groups"),
+		"vb/statistics");
 	cr_assert_not_null(vb, "no vb/statistics in the server's counters");
 	return num(vb, name);
 }
@@ -300,7 +301,9 @@ static void inject_loss(void)
 			"counter drop\n"
 			"  }\n"
 			"}\n"
-			"EOF", ns_b), 0, "cannot add the nftables drop rule");
+			"EOF",
+			ns_b),
+		     0, "cannot add the nftables drop rule");
 }
 
 /*
@@ -324,26 +327,29 @@ Test(netns, loss_lowers_throughput_and_shows_in_counters, .timeout = 60)
 	/* one MSS per packet, so a drop loses one segment, not 64 KiB */
 	cr_assert_eq(sh("ip netns exec %s ethtool -K va tso off gso off gro off"
 			" >/dev/null && ip netns exec %s ethtool -K vb tso off "
-			"gso off gro off >/dev/null", ns_a, ns_b), 0);
+			"gso off gro off >/dev/null",
+			ns_a, ns_b),
+		     0);
 	base = pair();
 	inject_loss();
 	loss = pair();
 	cr_assert_eq(sh("ip netns exec %s nft list chain netdev lrloss in | "
-			"grep -q 'counter packets [1-9]'", ns_b), 0,
-		     "the rule dropped nothing");
+			"grep -q 'counter packets [1-9]'",
+			ns_b),
+		     0, "the rule dropped nothing");
 	base_gbps = num(c2s(base), "gbps");
 	loss_gbps = num(c2s(loss), "gbps");
 	base_acks = acks_per_segment(base);
 	loss_acks = acks_per_segment(loss);
 	cr_log_info("clean: %.4f Gb/s, %.3f ACKs per segment; 25%% loss: "
-		    "%.4f Gb/s, %.3f ACKs per segment", base_gbps, base_acks,
-		    loss_gbps, loss_acks);
+		    "%.4f Gb/s, %.3f ACKs per segment",
+		    base_gbps, base_acks, loss_gbps, loss_acks);
 	cr_assert_lt(loss_gbps, 0.5 * base_gbps,
 		     "25%% loss: %.4f Gb/s, clean: %.4f Gb/s", loss_gbps,
 		     base_gbps);
 	cr_assert_gt(loss_acks, 2 * base_acks,
-		     "25%% loss: %.3f ACKs per segment, clean: %.3f",
-		     loss_acks, base_acks);
+		     "25%% loss: %.3f ACKs per segment, clean: %.3f", loss_acks,
+		     base_acks);
 	json_decref(base);
 	json_decref(loss);
 }

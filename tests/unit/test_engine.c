@@ -15,7 +15,7 @@
 struct paced_ep {
 	unsigned workers;
 	uint64_t bytes_per_ms;
-	int fail_after_ms;	/* worker 0 fails then; <0: never */
+	int fail_after_ms; /* worker 0 fails then; <0: never */
 };
 
 static unsigned paced_nworkers(const struct lr_endpoint *e)
@@ -65,9 +65,12 @@ static const struct lr_transport_ops paced_ops = {
 
 static struct lr_test_params params(double dur, double warm, double iv)
 {
-	struct lr_test_params p = { .transport = "paced", .msg_size = 1,
-				    .streams = 1, .duration_s = dur,
-				    .warmup_s = warm, .interval_s = iv };
+	struct lr_test_params p = { .transport = "paced",
+				    .msg_size = 1,
+				    .streams = 1,
+				    .duration_s = dur,
+				    .warmup_s = warm,
+				    .interval_s = iv };
 	return p;
 }
 

@@ -186,5 +186,6 @@ Test(frame, other_protocol_rejected)
 	raw_frame("{\"type\":\"hello\",\"proto\":\"iperf\",\"version\":1}");
 	pthread_join(th, &ret);
 	cr_assert_eq((intptr_t)ret, -EPROTO);
-	cr_assert(strstr(b.err, "does not speak linerate-control"), "%s", b.err);
+	cr_assert(strstr(b.err, "does not speak linerate-control"), "%s",
+		  b.err);
 }

@@ -43,7 +43,8 @@ Test(pair_args, defaults_and_values)
 
 	cr_assert_eq(PARSE(&pc, "--peer", "h1:5000", "--size", "64K",
 			   "--streams", "4", "--duration", "2.5", "--bidir",
-			   "--json", "--window", "1M"), -1, "%s", errbuf);
+			   "--json", "--window", "1M"),
+		     -1, "%s", errbuf);
 	cr_assert_str_eq(pc.host, "h1");
 	cr_assert_eq(pc.port, 5000);
 	cr_assert_eq(pc.params.msg_size, 65536);
@@ -76,22 +77,31 @@ struct bad {
 
 static const struct bad bads[] = {
 	{ { "--peer", "h", "--frobnicate" }, "unknown option '--frobnicate'" },
-	{ { "--peer", "h", "--size", "0" }, "--size: '0' is out of range (expected 1 B to 64 MiB" },
+	{ { "--peer", "h", "--size", "0" },
+	  "--size: '0' is out of range (expected 1 B to 64 MiB" },
 	{ { "--peer", "h", "--size", "1T" }, "--size: '1T' is out of range" },
 	{ { "--peer", "h", "--size", "lots" }, "--size: 'lots' is not a size" },
-	{ { "--peer", "h", "--streams", "x" }, "--streams: 'x' is not a number (expected an integer from 1 to 128)" },
-	{ { "--peer", "h", "--streams", "129" }, "--streams: '129' is out of range" },
-	{ { "--peer", "h", "--duration", "-3" }, "--duration: '-3' is not a duration (expected seconds from 0.01 to 86400" },
-	{ { "--peer", "h", "--duration", "0" }, "--duration: '0' is out of range" },
-	{ { "--peer", "h", "--interval" }, "option '--interval' needs a value" },
+	{ { "--peer", "h", "--streams", "x" },
+	  "--streams: 'x' is not a number (expected an integer from 1 to 128)" },
+	{ { "--peer", "h", "--streams", "129" },
+	  "--streams: '129' is out of range" },
+	{ { "--peer", "h", "--duration", "-3" },
+	  "--duration: '-3' is not a duration (expected seconds from 0.01 to 86400" },
+	{ { "--peer", "h", "--duration", "0" },
+	  "--duration: '0' is out of range" },
+	{ { "--peer", "h", "--interval" },
+	  "option '--interval' needs a value" },
 	{ { "--duration", "5" }, "--peer HOST is required" },
 	{ { "--peer", "h:99999" }, "--peer: 'h:99999' is not HOST" },
 	{ { "--peer", "h:0" }, "--peer: 'h:0' is not HOST" },
-	{ { "--peer", "h", "--transport", "carrier-pigeon" }, "unknown transport 'carrier-pigeon' (known: tcp" },
-	{ { "--peer", "h", "--bidir", "--reverse" }, "--bidir and --reverse exclude each other" },
+	{ { "--peer", "h", "--transport", "carrier-pigeon" },
+	  "unknown transport 'carrier-pigeon' (known: tcp" },
+	{ { "--peer", "h", "--bidir", "--reverse" },
+	  "--bidir and --reverse exclude each other" },
 	{ { "--peer", "h", "--window", "1" }, "--window: '1' is out of range" },
 	{ { "--peer", "h", "stray" }, "unexpected argument 'stray'" },
-	{ { "--peer", "h", "--latency", "--streams", "2" }, "tcp latency mode takes one stream" },
+	{ { "--peer", "h", "--latency", "--streams", "2" },
+	  "tcp latency mode takes one stream" },
 };
 
 Test(pair_args, every_bad_input_exits_2_naming_the_flag)
@@ -101,8 +111,8 @@ Test(pair_args, every_bad_input_exits_2_naming_the_flag)
 
 		cr_assert_eq(parse(&pc, bads[i].words), LR_EXIT_USAGE,
 			     "case %zu accepted", i);
-		cr_assert(strstr(errbuf, bads[i].says), "case %zu: '%s' lacks '%s'",
-			  i, errbuf, bads[i].says);
+		cr_assert(strstr(errbuf, bads[i].says),
+			  "case %zu: '%s' lacks '%s'", i, errbuf, bads[i].says);
 		cr_assert(strncmp(errbuf, "linerate pair: ", 15) == 0, "%s",
 			  errbuf);
 		cr_assert_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1,

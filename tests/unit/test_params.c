@@ -27,7 +27,8 @@ Test(params, roundtrip)
 	a.bidir = true;
 	a.msg_size = 65536;
 	j = lr_params_to_json(&a);
-	cr_assert_eq(lr_params_from_json(j, &b, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(lr_params_from_json(j, &b, err, sizeof(err)), 0, "%s",
+		     err);
 	cr_assert_eq(b.streams, 8);
 	cr_assert(b.bidir);
 	cr_assert_eq(b.msg_size, 65536);
@@ -43,23 +44,35 @@ struct reject {
 
 static const struct reject rejects[] = {
 	{ "[]", "must be an object" },
-	{ "{\"transport\":\"tcp\",\"evil\":1}", "unknown test parameter 'evil'" },
+	{ "{\"transport\":\"tcp\",\"evil\":1}",
+	  "unknown test parameter 'evil'" },
 	{ "{\"msg_size\":1}", "'transport' must name a transport" },
-	{ "{\"transport\":\"tcp\",\"streams\":100000}", "streams must be 1 to 128" },
+	{ "{\"transport\":\"tcp\",\"streams\":100000}",
+	  "streams must be 1 to 128" },
 	{ "{\"transport\":\"tcp\",\"streams\":0}", "streams must be 1 to 128" },
-	{ "{\"transport\":\"tcp\",\"streams\":-1}", "'streams' must be a non-negative" },
-	{ "{\"transport\":\"tcp\",\"msg_size\":0}", "msg_size must be 1 byte to 64 MiB" },
-	{ "{\"transport\":\"tcp\",\"msg_size\":1099511627776}", "msg_size must be" },
-	{ "{\"transport\":\"tcp\",\"duration_s\":-5}", "duration_s must be above 0" },
-	{ "{\"transport\":\"tcp\",\"duration_s\":1e12}", "duration_s must be above 0" },
-	{ "{\"transport\":\"tcp\",\"interval_s\":0.0001}", "interval_s must be" },
+	{ "{\"transport\":\"tcp\",\"streams\":-1}",
+	  "'streams' must be a non-negative" },
+	{ "{\"transport\":\"tcp\",\"msg_size\":0}",
+	  "msg_size must be 1 byte to 64 MiB" },
+	{ "{\"transport\":\"tcp\",\"msg_size\":1099511627776}",
+	  "msg_size must be" },
+	{ "{\"transport\":\"tcp\",\"duration_s\":-5}",
+	  "duration_s must be above 0" },
+	{ "{\"transport\":\"tcp\",\"duration_s\":1e12}",
+	  "duration_s must be above 0" },
+	{ "{\"transport\":\"tcp\",\"interval_s\":0.0001}",
+	  "interval_s must be" },
 	{ "{\"transport\":\"tcp\",\"duration_s\":86400,\"interval_s\":0.01}",
 	  "at most 100000" },
-	{ "{\"transport\":\"tcp\",\"bidir\":1}", "'bidir' must be true or false" },
+	{ "{\"transport\":\"tcp\",\"bidir\":1}",
+	  "'bidir' must be true or false" },
 	{ "{\"transport\":\"tcp\",\"mode\":\"fast\"}", "'mode' must be" },
-	{ "{\"transport\":\"tcp\",\"duration_s\":\"10\"}", "'duration_s' must be a number" },
-	{ "{\"transport\":\"tcp\",\"bytes\":1000,\"warmup_s\":1}", "takes no warm-up" },
-	{ "{\"transport\":\"tcp\",\"bytes\":3,\"streams\":4}", "at least one per stream" },
+	{ "{\"transport\":\"tcp\",\"duration_s\":\"10\"}",
+	  "'duration_s' must be a number" },
+	{ "{\"transport\":\"tcp\",\"bytes\":1000,\"warmup_s\":1}",
+	  "takes no warm-up" },
+	{ "{\"transport\":\"tcp\",\"bytes\":3,\"streams\":4}",
+	  "at least one per stream" },
 	{ "{\"transport\":\"tcp\",\"msg_size\":67108864,\"streams\":128}",
 	  "msg_size x streams x directions must be at most 1 GiB" },
 };
@@ -70,8 +83,8 @@ Test(params, every_bad_field_rejected_with_reason)
 		struct lr_test_params p;
 		char err[256] = "";
 
-		cr_assert_neq(decode(rejects[i].json, &p, err), 0, "%s accepted",
-			      rejects[i].json);
+		cr_assert_neq(decode(rejects[i].json, &p, err), 0,
+			      "%s accepted", rejects[i].json);
 		cr_assert(strstr(err, rejects[i].says), "%s: '%s' lacks '%s'",
 			  rejects[i].json, err, rejects[i].says);
 	}
@@ -82,8 +95,9 @@ Test(params, bytes_mode_clears_duration)
 	struct lr_test_params p;
 	char err[256];
 
-	cr_assert_eq(decode("{\"transport\":\"tcp\",\"bytes\":1048576}", &p, err),
-		     0, "%s", err);
+	cr_assert_eq(
+		decode("{\"transport\":\"tcp\",\"bytes\":1048576}", &p, err), 0,
+		"%s", err);
 	cr_assert_eq(p.bytes, 1048576);
 	cr_assert_float_eq(p.duration_s, 0, 1e-12);
 }

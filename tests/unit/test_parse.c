@@ -69,7 +69,8 @@ Test(parse, host_and_port)
 	cr_assert_eq(lr_parse_hostport("node1", h, sizeof(h), &port), 0);
 	cr_assert_str_eq(h, "node1");
 	cr_assert_eq(port, 1);
-	cr_assert_eq(lr_parse_hostport("10.0.0.1:5000", h, sizeof(h), &port), 0);
+	cr_assert_eq(lr_parse_hostport("10.0.0.1:5000", h, sizeof(h), &port),
+		     0);
 	cr_assert_str_eq(h, "10.0.0.1");
 	cr_assert_eq(port, 5000);
 	cr_assert_eq(lr_parse_hostport("[fe80::1]:80", h, sizeof(h), &port), 0);
@@ -79,7 +80,8 @@ Test(parse, host_and_port)
 	cr_assert_str_eq(h, "::1");
 	cr_assert_eq(lr_parse_hostport("h:0", h, sizeof(h), &port), 0);
 	cr_assert_eq(port, 0);
-	cr_assert_eq(lr_parse_hostport("h:70000", h, sizeof(h), &port), -EINVAL);
+	cr_assert_eq(lr_parse_hostport("h:70000", h, sizeof(h), &port),
+		     -EINVAL);
 	cr_assert_eq(lr_parse_hostport(":80", h, sizeof(h), &port), -EINVAL);
 	cr_assert_eq(lr_parse_hostport("[::1", h, sizeof(h), &port), -EINVAL);
 }

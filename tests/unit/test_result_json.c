@@ -16,19 +16,28 @@ static struct lr_interval *ivs(uint64_t a, uint64_t b)
 
 static void fill(struct lr_result *r, bool blind_receiver)
 {
-	struct lr_test_params p = { .transport = "tcp", .msg_size = 65536,
-				    .streams = 2, .duration_s = 2,
+	struct lr_test_params p = { .transport = "tcp",
+				    .msg_size = 65536,
+				    .streams = 2,
+				    .duration_s = 2,
 				    .interval_s = 1 };
 	struct lr_dir_side *tx, *rx;
 
 	lr_result_init(r, &p, NULL);
 	tx = &r->local_side.dir[LR_DIR_C2S];
 	rx = &r->peer_side.dir[LR_DIR_C2S];
-	*tx = (struct lr_dir_side){ true, true, true, 300000000, 350000000,
-				    2.0, ivs(150000000, 150000000), 2 };
-	*rx = (struct lr_dir_side){ true, false, !blind_receiver, 250000000,
-				    300000000, 2.0, ivs(100000000, 150000000),
+	*tx = (struct lr_dir_side){ true,
+				    true,
+				    true,
+				    300000000,
+				    350000000,
+				    2.0,
+				    ivs(150000000, 150000000),
 				    2 };
+	*rx = (struct lr_dir_side){
+		true,	   false, !blind_receiver,	     250000000,
+		300000000, 2.0,	  ivs(100000000, 150000000), 2
+	};
 	r->have_peer_side = true;
 	lr_result_compute(r);
 }
@@ -47,9 +56,11 @@ Test(result_json, receiver_is_authoritative)
 	doc = lr_result_to_json(&r);
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
 			 "linerate.result/1");
-	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")), "ok");
-	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
-		doc, "units"), "gbps")), "10^9 bits of payload per second");
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
+			 "ok");
+	cr_assert_str_eq(json_string_value(json_object_get(
+				 json_object_get(doc, "units"), "gbps")),
+			 "10^9 bits of payload per second");
 	cr_assert_eq(json_array_size(json_object_get(doc, "directions")), 1);
 	d = dir0(doc);
 	cr_assert_str_eq(json_string_value(json_object_get(d, "authority")),
@@ -64,8 +75,9 @@ Test(result_json, receiver_is_authoritative)
 	cr_assert_eq(json_integer_value(json_object_get(d, "bytes_received")),
 		     250000000);
 	cr_assert_eq(json_array_size(json_object_get(d, "intervals")), 2);
-	cr_assert_float_eq(json_real_value(json_object_get(json_object_get(
-		d, "interval_gbps"), "min")), 0.8, 1e-9);
+	cr_assert_float_eq(json_real_value(json_object_get(
+				   json_object_get(d, "interval_gbps"), "min")),
+			   0.8, 1e-9);
 	cr_assert_float_eq(json_real_value(json_object_get(doc, "total_gbps")),
 			   1.0, 1e-9);
 	json_decref(doc);
@@ -79,8 +91,9 @@ Test(result_json, blind_receiver_leaves_sender_authoritative)
 
 	fill(&r, true);
 	doc = lr_result_to_json(&r);
-	cr_assert_str_eq(json_string_value(json_object_get(dir0(doc),
-			 "authority")), "sender");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(dir0(doc), "authority")),
+		"sender");
 	cr_assert_float_eq(json_real_value(json_object_get(dir0(doc), "gbps")),
 			   1.2, 1e-9);
 	cr_assert(json_is_null(json_object_get(dir0(doc), "bytes_received")),
@@ -102,8 +115,9 @@ Test(result_json, missing_server_side_keeps_client_numbers)
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
 			 "error");
 	cr_assert(json_is_null(json_object_get(dir0(doc), "bytes_received")));
-	cr_assert_str_eq(json_string_value(json_object_get(dir0(doc),
-			 "authority")), "sender");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(dir0(doc), "authority")),
+		"sender");
 	cr_assert_eq(json_array_size(json_object_get(dir0(doc), "intervals")),
 		     2, "client intervals kept");
 	json_decref(doc);
@@ -121,7 +135,8 @@ Test(result_json, side_roundtrip)
 	r.peer_side.error = -5;
 	strcpy(r.peer_side.errmsg, "boom");
 	j = lr_side_to_json(&r.peer_side);
-	cr_assert_eq(lr_side_from_json(j, &back, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(lr_side_from_json(j, &back, err, sizeof(err)), 0, "%s",
+		     err);
 	cr_assert(back.dir[LR_DIR_C2S].active);
 	cr_assert(!back.dir[LR_DIR_S2C].active);
 	cr_assert_eq(back.dir[LR_DIR_C2S].bytes, 250000000);
@@ -152,16 +167,28 @@ Test(result_json, malformed_side_rejected)
 	char err[256];
 
 	cr_assert_neq(side_text("{}", err), 0);
-	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,"
-		"\"counted\":true,\"bytes\":-1,\"bytes_total\":0,\"seconds\":1,"
-		"\"intervals\":[]}}}", err), 0);
-	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"
-		"\"bytes\":1,\"bytes_total\":1,\"seconds\":1,"
-		"\"intervals\":[[0,1]]}}}", err), 0);
+	cr_assert_neq(
+		side_text(
+			"{\"dirs\":{\"c2s\":{\"sender\":true,"
+			"\"counted\":true,\"bytes\":-1,\"bytes_total\":0,\"seconds\":1,"
+			"\"intervals\":[]}}}",
+			err),
+		0);
+	cr_assert_neq(
+		side_text(
+			"{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"
+			"\"bytes\":1,\"bytes_total\":1,\"seconds\":1,"
+			"\"intervals\":[[0,1]]}}}",
+			err),
+		0);
 	cr_assert(strstr(err, "interval"), "%s", err);
-	cr_assert_neq(side_text("{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"
-		"\"bytes\":1,\"bytes_total\":1,\"seconds\":\"x\","
-		"\"intervals\":[]}}}", err), 0);
+	cr_assert_neq(
+		side_text(
+			"{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"
+			"\"bytes\":1,\"bytes_total\":1,\"seconds\":\"x\","
+			"\"intervals\":[]}}}",
+			err),
+		0);
 }
 
 Test(result_json, too_many_intervals_rejected)
@@ -172,9 +199,9 @@ Test(result_json, too_many_intervals_rejected)
 
 	for (unsigned i = 0; i <= LR_MAX_INTERVALS; i++)
 		json_array_append_new(iv, json_pack("[i,i,i]", 0, 1, 1));
-	doc = json_pack("{s:{s:{s:b, s:b, s:i, s:i, s:i, s:o}}}", "dirs",
-			"c2s", "sender", 1, "counted", 1, "bytes", 1,
-			"bytes_total", 1, "seconds", 1, "intervals", iv);
+	doc = json_pack("{s:{s:{s:b, s:b, s:i, s:i, s:i, s:o}}}", "dirs", "c2s",
+			"sender", 1, "counted", 1, "bytes", 1, "bytes_total", 1,
+			"seconds", 1, "intervals", iv);
 	text = json_dumps(doc, 0);
 	cr_assert_neq(side_text(text, err), 0);
 	cr_assert(strstr(err, "too many intervals"), "%s", err);
@@ -187,10 +214,11 @@ static char *side_doc(const char *bytes, const char *secs, const char *iv)
 {
 	char *text;
 
-	cr_assert(asprintf(&text, "{\"dirs\":{\"c2s\":{\"sender\":false,"
+	cr_assert(asprintf(&text,
+			   "{\"dirs\":{\"c2s\":{\"sender\":false,"
 			   "\"counted\":true,\"bytes\":%s,\"bytes_total\":%s,"
-			   "\"seconds\":%s,\"intervals\":[%s]}}}", bytes,
-			   bytes, secs, iv) > 0);
+			   "\"seconds\":%s,\"intervals\":[%s]}}}",
+			   bytes, bytes, secs, iv) > 0);
 	return text;
 }
 
@@ -206,8 +234,8 @@ Test(result_json, peer_cannot_make_the_document_vanish)
 		{ "9000000000000000000", "1e-310", "" },
 		{ "9000000000000000000", "1",
 		  "[0,1e-310,9000000000000000000]" },
-		{ "1", "1", "[1,0.5,1]" },	/* ends before it starts */
-		{ "\"x\"", "1", "" },		/* bytes not a count */
+		{ "1", "1", "[1,0.5,1]" }, /* ends before it starts */
+		{ "\"x\"", "1", "" }, /* bytes not a count */
 	};
 	char err[256], *text;
 
@@ -220,8 +248,10 @@ Test(result_json, peer_cannot_make_the_document_vanish)
 
 Test(result_json, extreme_peer_side_still_renders)
 {
-	struct lr_test_params p = { .transport = "tcp", .msg_size = 1,
-				    .streams = 1, .duration_s = 1,
+	struct lr_test_params p = { .transport = "tcp",
+				    .msg_size = 1,
+				    .streams = 1,
+				    .duration_s = 1,
 				    .interval_s = 0.01 };
 	char err[256], *text = side_doc("9223372036854775807", "1e-9",
 					"[1e-9,1.0000000000000002e-9,"
@@ -236,9 +266,11 @@ Test(result_json, extreme_peer_side_still_renders)
 	lr_result_compute(&r);
 	doc = lr_result_to_json(&r);
 	cr_assert_not_null(doc);
-	cr_assert_gt(json_real_value(json_object_get(
-		json_array_get(json_object_get(doc, "directions"), 0),
-		"gbps")), 7e19);
+	cr_assert_gt(
+		json_real_value(json_object_get(
+			json_array_get(json_object_get(doc, "directions"), 0),
+			"gbps")),
+		7e19);
 	json_decref(doc);
 	json_decref(j);
 	free(text);

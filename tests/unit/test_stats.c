@@ -18,7 +18,9 @@ Test(stats, interval_rates_min_median_max)
 {
 	/* 1, 3 and 2 Gb/s in full 1 s intervals */
 	struct lr_interval iv[] = {
-		{ 0, 1, 125000000 }, { 1, 2, 375000000 }, { 2, 3, 250000000 },
+		{ 0, 1, 125000000 },
+		{ 1, 2, 375000000 },
+		{ 2, 3, 250000000 },
 	};
 	struct lr_rate_stats st;
 
@@ -34,7 +36,9 @@ Test(stats, short_last_interval_ignored)
 {
 	/* A 10 ms tail at a tiny rate must not become the minimum. */
 	struct lr_interval iv[] = {
-		{ 0, 1, 125000000 }, { 1, 2, 125000000 }, { 2, 2.01, 1000 },
+		{ 0, 1, 125000000 },
+		{ 1, 2, 125000000 },
+		{ 2, 2.01, 1000 },
 	};
 	struct lr_rate_stats st;
 
@@ -74,8 +78,8 @@ Test(stats, latency_percentiles)
 
 	cr_assert_eq(lr_lat_init(&l, 1000), 0);
 	for (int i = 1; i <= 1000; i++)
-		lr_lat_add(&l, (uint64_t)i * 1000);	/* 1..1000 us */
-	lr_lat_add(&l, 5);				/* past cap */
+		lr_lat_add(&l, (uint64_t)i * 1000); /* 1..1000 us */
+	lr_lat_add(&l, 5); /* past cap */
 	lr_lat_stats(&l, &st);
 	cr_assert_eq(st.n, 1000);
 	cr_assert_eq(l.dropped, 1);

@@ -34,7 +34,8 @@ static void *do_run(void *arg)
 {
 	struct end *e = arg;
 
-	e->flow = (struct lr_engine_flow){ .ops = e->ops, .ep = e->ep,
+	e->flow = (struct lr_engine_flow){ .ops = e->ops,
+					   .ep = e->ep,
 					   .role = e->cfg.role };
 	e->ret = lr_engine_run(e->cfg.params, &e->flow, 1, NULL);
 	return NULL;
@@ -57,10 +58,12 @@ static void setup_pair(struct end *s, struct end *c,
 	cr_assert_not_null(ops);
 	*s = (struct end){ .ops = ops };
 	*c = (struct end){ .ops = ops };
-	s->cfg = (struct lr_endpoint_cfg){ .role = LR_ROLE_SERVER, .params = p,
+	s->cfg = (struct lr_endpoint_cfg){ .role = LR_ROLE_SERVER,
+					   .params = p,
 					   .bind_host = "127.0.0.1",
 					   .timeout_ms = 3000 };
-	c->cfg = (struct lr_endpoint_cfg){ .role = LR_ROLE_CLIENT, .params = p,
+	c->cfg = (struct lr_endpoint_cfg){ .role = LR_ROLE_CLIENT,
+					   .params = p,
 					   .peer_host = "127.0.0.1",
 					   .timeout_ms = 3000 };
 	cr_assert_eq(ops->create(&s->cfg, &s->ep, &s->info), 0);
@@ -81,8 +84,10 @@ static void teardown_pair(struct end *s, struct end *c)
 
 Test(tcp, bytes_mode_delivers_exactly)
 {
-	struct lr_test_params p = { .transport = "tcp", .msg_size = 100000,
-				    .streams = 3, .bytes = 10000007,
+	struct lr_test_params p = { .transport = "tcp",
+				    .msg_size = 100000,
+				    .streams = 3,
+				    .bytes = 10000007,
 				    .interval_s = 0.1 };
 	struct end s, c;
 
@@ -103,9 +108,12 @@ Test(tcp, bytes_mode_delivers_exactly)
 
 Test(tcp, bidir_duration_both_directions_counted)
 {
-	struct lr_test_params p = { .transport = "tcp", .msg_size = 65536,
-				    .streams = 2, .duration_s = 0.5,
-				    .warmup_s = 0.1, .interval_s = 0.1,
+	struct lr_test_params p = { .transport = "tcp",
+				    .msg_size = 65536,
+				    .streams = 2,
+				    .duration_s = 0.5,
+				    .warmup_s = 0.1,
+				    .interval_s = 0.1,
 				    .bidir = true };
 	struct end s, c;
 
@@ -126,14 +134,18 @@ Test(tcp, bidir_duration_both_directions_counted)
 
 Test(tcp, stranger_connection_refused)
 {
-	struct lr_test_params p = { .transport = "tcp", .msg_size = 1000,
-				    .streams = 1, .bytes = 1000,
+	struct lr_test_params p = { .transport = "tcp",
+				    .msg_size = 1000,
+				    .streams = 1,
+				    .bytes = 1000,
 				    .interval_s = 1 };
 	struct end s, c;
 	uint16_t port;
 	char b;
-	struct { uint32_t magic, index; uint64_t token; } h = {
-		htonl(0x4c524454u), 0, htobe64(12345) };
+	struct {
+		uint32_t magic, index;
+		uint64_t token;
+	} h = { htonl(0x4c524454u), 0, htobe64(12345) };
 	int fd;
 
 	setup_pair(&s, &c, &p);
@@ -155,9 +167,12 @@ Test(tcp, stranger_connection_refused)
 
 Test(tcp, latency_pingpong)
 {
-	struct lr_test_params p = { .transport = "tcp", .mode = LR_MODE_LAT,
-				    .msg_size = 64, .streams = 1,
-				    .duration_s = 0.3, .interval_s = 0.1 };
+	struct lr_test_params p = { .transport = "tcp",
+				    .mode = LR_MODE_LAT,
+				    .msg_size = 64,
+				    .streams = 1,
+				    .duration_s = 0.3,
+				    .interval_s = 0.1 };
 	struct end s, c;
 
 	setup_pair(&s, &c, &p);
@@ -173,15 +188,17 @@ Test(tcp, latency_pingpong)
 
 Test(tcp, peer_gone_fails_worker)
 {
-	struct lr_test_params p = { .transport = "tcp", .msg_size = 65536,
-				    .streams = 1, .duration_s = 5,
+	struct lr_test_params p = { .transport = "tcp",
+				    .msg_size = 65536,
+				    .streams = 1,
+				    .duration_s = 5,
 				    .interval_s = 0.1 };
 	struct end s, c;
 	uint64_t t0;
 
 	setup_pair(&s, &c, &p);
 	both(do_connect, &s, &c);
-	s.ops->destroy(s.ep);	/* the server vanishes */
+	s.ops->destroy(s.ep); /* the server vanishes */
 	s.ep = NULL;
 	t0 = lr_now_ns();
 	do_run(&c);
