@@ -77,8 +77,10 @@ static int parse_op(const json_t *opts, enum lr_vop *op, char *err,
 	else if (s && !strcmp(s, "send"))
 		*op = LR_VOP_SEND;
 	else {
-		snprintf(err, errlen, "--op: '%s' (expected write, read or "
-			 "send)", s ? s : "?");
+		snprintf(err, errlen,
+			 "--op: '%s' (expected write, read or "
+			 "send)",
+			 s ? s : "?");
 		return -EINVAL;
 	}
 	return 0;
@@ -103,21 +105,24 @@ static int parse_opts(const struct lr_test_params *p, const json_t *opts,
 	o->tclass = opt_uint(opts, "tclass", 0);
 	o->sl = opt_uint(opts, "sl", 0);
 	o->gid_index = json_object_get(opts, "gid_index") ?
-		       (int)opt_uint(opts, "gid_index", 0) : -1;
+			       (int)opt_uint(opts, "gid_index", 0) :
+			       -1;
 	o->grh = opt_bool(opts, "grh");
 	o->cm = opt_bool(opts, "cm");
 	o->write_imm = opt_bool(opts, "write_imm");
 	return 0;
 }
 
-static int check_opts(const struct lr_test_params *p,
-		      const struct lr_vopts *o, char *err, size_t errlen)
+static int check_opts(const struct lr_test_params *p, const struct lr_vopts *o,
+		      char *err, size_t errlen)
 {
 	enum ibv_mtu m;
 
 	if (o->mtu && lr_vdev_mtu_enum(o->mtu, &m))
-		snprintf(err, errlen, "--mtu: %u is not an IB MTU (expected "
-			 "256, 512, 1024, 2048 or 4096)", o->mtu);
+		snprintf(err, errlen,
+			 "--mtu: %u is not an IB MTU (expected "
+			 "256, 512, 1024, 2048 or 4096)",
+			 o->mtu);
 	else if (o->cq_mod > o->tx_depth)
 		snprintf(err, errlen, "--cq-mod %u is above --tx-depth %u",
 			 o->cq_mod, o->tx_depth);
@@ -127,10 +132,12 @@ static int check_opts(const struct lr_test_params *p,
 	else if (o->write_imm && o->op != LR_VOP_WRITE)
 		snprintf(err, errlen, "--write-imm needs --op write");
 	else if (p->mode == LR_MODE_LAT && o->op == LR_VOP_READ)
-		snprintf(err, errlen, "latency mode is ping-pong: --op write "
+		snprintf(err, errlen,
+			 "latency mode is ping-pong: --op write "
 			 "or send, not read");
 	else if (p->mode == LR_MODE_LAT && (p->streams > 1 || p->bidir))
-		snprintf(err, errlen, "latency mode uses one QP in one "
+		snprintf(err, errlen,
+			 "latency mode uses one QP in one "
 			 "direction (no --streams above 1, no --bidir)");
 	else if (p->msg_size > (1ull << 31))
 		snprintf(err, errlen, "message size above 2 GiB");
@@ -207,8 +214,7 @@ static void free_ep(struct lr_endpoint *ep)
 	free(ep);
 }
 
-static int alloc_ep(const struct lr_endpoint_cfg *cfg,
-		    struct lr_endpoint **out)
+static int alloc_ep(const struct lr_endpoint_cfg *cfg, struct lr_endpoint **out)
 {
 	struct lr_endpoint *ep = calloc(1, sizeof(*ep));
 	char err[256];
@@ -218,11 +224,12 @@ static int alloc_ep(const struct lr_endpoint_cfg *cfg,
 		return -ENOMEM;
 	ep->role = cfg->role;
 	ep->p = *cfg->params;
-	ep->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms :
-					       DEFAULT_TIMEOUT_MS;
+	ep->timeout_ms =
+		cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	snprintf(ep->peer_host, sizeof(ep->peer_host), "%s",
 		 cfg->peer_host ? cfg->peer_host :
-		 cfg->bind_host ? cfg->bind_host : "");
+		 cfg->bind_host ? cfg->bind_host :
+				  "");
 	ret = parse_opts(&ep->p, cfg->opts, &ep->o, err, sizeof(err));
 	if (!ret)
 		ret = check_opts(&ep->p, &ep->o, err, sizeof(err));
@@ -313,8 +320,8 @@ static void verbs_worker_info(const struct lr_endpoint *ep, unsigned idx,
 	info->dir = ep->d[idx].dir;
 	info->sends = ep->d[idx].sends;
 	/* The passive end of WRITE or READ sees no payload to count. */
-	info->blind = !info->sends && ep->o.op != LR_VOP_SEND &&
-		      !ep->o.write_imm;
+	info->blind =
+		!info->sends && ep->o.op != LR_VOP_SEND && !ep->o.write_imm;
 }
 
 static int verbs_run_worker(struct lr_endpoint *ep, unsigned idx,
@@ -331,15 +338,18 @@ static json_t *verbs_describe(const struct lr_endpoint *ep)
 
 	json_object_set_new(j, "op", json_string(lr_vop_name(ep->o.op)));
 	json_object_set_new(j, "write_imm", json_boolean(ep->o.write_imm));
-	json_object_set_new(j, "path_mtu", json_integer(ep->path_mtu ?
-		atoi(lr_vdev_mtu_str(ep->path_mtu)) : 0));
+	json_object_set_new(j, "path_mtu",
+			    json_integer(ep->path_mtu ? atoi(lr_vdev_mtu_str(
+								ep->path_mtu)) :
+							0));
 	json_object_set_new(j, "qps", json_integer(lr_verbs_nqp_total(ep)));
 	json_object_set_new(j, "tx_depth", json_integer(ep->o.tx_depth));
 	json_object_set_new(j, "post_list", json_integer(ep->o.post_list));
 	json_object_set_new(j, "cq_mod", json_integer(ep->o.cq_mod));
 	json_object_set_new(j, "max_inline", json_integer(ep->max_inline));
-	json_object_set_new(j, "connection", json_string(ep->o.cm ? "rdma_cm" :
-						"control channel"));
+	json_object_set_new(
+		j, "connection",
+		json_string(ep->o.cm ? "rdma_cm" : "control channel"));
 	return j;
 }
 

@@ -34,47 +34,47 @@ enum lr_vop { LR_VOP_WRITE = 0, LR_VOP_READ = 1, LR_VOP_SEND = 2 };
 /* The transport's options (transport.h: struct lr_transport_opt). */
 struct lr_vopts {
 	enum lr_vop op;
-	uint32_t tx_depth;	/* work requests in flight per QP */
-	uint32_t rx_depth;	/* receives posted per QP (SEND, WRITE_IMM) */
-	uint32_t post_list;	/* work requests per ibv_post_send */
-	uint32_t cq_mod;	/* signal one work request in cq_mod */
-	uint32_t inline_size;	/* send inline up to this size */
-	uint32_t mtu;		/* forced path MTU in bytes, or 0 */
-	uint32_t tclass;	/* GRH traffic class (RoCE: DSCP << 2) */
-	uint32_t sl;		/* service level */
-	int gid_index;		/* forced GID index, or -1 */
-	bool grh;		/* IB: use a GRH */
-	bool cm;		/* connect through rdma_cm */
-	bool write_imm;		/* WRITE with immediate */
+	uint32_t tx_depth; /* work requests in flight per QP */
+	uint32_t rx_depth; /* receives posted per QP (SEND, WRITE_IMM) */
+	uint32_t post_list; /* work requests per ibv_post_send */
+	uint32_t cq_mod; /* signal one work request in cq_mod */
+	uint32_t inline_size; /* send inline up to this size */
+	uint32_t mtu; /* forced path MTU in bytes, or 0 */
+	uint32_t tclass; /* GRH traffic class (RoCE: DSCP << 2) */
+	uint32_t sl; /* service level */
+	int gid_index; /* forced GID index, or -1 */
+	bool grh; /* IB: use a GRH */
+	bool cm; /* connect through rdma_cm */
+	bool write_imm; /* WRITE with immediate */
 };
 
 /* The device, port and GID this end uses, and why. */
 struct lr_vdev {
-	struct ibv_context *ctx;	/* owned unless borrowed from rdma_cm */
+	struct ibv_context *ctx; /* owned unless borrowed from rdma_cm */
 	bool borrowed;
 	char name[64];
 	uint8_t port;
 	struct ibv_device_attr dattr;
 	struct ibv_port_attr pattr;
-	bool roce;			/* link layer Ethernet */
+	bool roce; /* link layer Ethernet */
 	int gid_index;
 	union ibv_gid gid;
-	char gid_type[24];		/* "RoCE v2", "IB/RoCE v1", ... */
-	char gid_why[192];		/* how the GID was chosen */
+	char gid_type[24]; /* "RoCE v2", "IB/RoCE v1", ... */
+	char gid_why[192]; /* how the GID was chosen */
 };
 
 struct lr_vqp {
 	struct ibv_qp *qp;
 	uint32_t psn;
-	uint32_t outstanding;	/* posted, not yet known complete */
-	uint32_t unsig;		/* unsignaled since the last signaled */
-	struct rdma_cm_id *cm_id;	/* --cm only */
+	uint32_t outstanding; /* posted, not yet known complete */
+	uint32_t unsig; /* unsignaled since the last signaled */
+	struct rdma_cm_id *cm_id; /* --cm only */
 };
 
 /* One direction of the flow on this end: its QPs share one CQ. */
 struct lr_vdir {
 	enum lr_dir dir;
-	bool sends;		/* this end is the data source */
+	bool sends; /* this end is the data source */
 	struct ibv_cq *cq;
 	struct lr_vqp *qps;
 	unsigned nqp;
@@ -91,12 +91,12 @@ struct lr_endpoint {
 
 	struct lr_vdev dev;
 	struct ibv_pd *pd;
-	uint8_t *buf;		/* target area, then source area */
+	uint8_t *buf; /* target area, then source area */
 	size_t buflen;
 	struct ibv_mr *mr;
 	struct lr_vdir d[LR_DIR_COUNT];
-	unsigned nd;		/* active directions */
-	uint32_t max_inline;	/* what the QPs granted */
+	unsigned nd; /* active directions */
+	uint32_t max_inline; /* what the QPs granted */
 
 	/* From the peer (connect) */
 	uint64_t raddr;
@@ -104,7 +104,7 @@ struct lr_endpoint {
 	enum ibv_mtu path_mtu;
 	uint32_t peer_rd_atom;
 
-	struct lr_vcm *cm;	/* --cm */
+	struct lr_vcm *cm; /* --cm */
 };
 
 /* verbs.c */
@@ -145,8 +145,8 @@ const char *lr_vop_name(enum lr_vop op);
 int lr_vdata_run(struct lr_endpoint *ep, struct lr_vdir *d,
 		 struct lr_worker_ctl *ctl);
 /* Post n receives on q (SEND and WRITE_IMM targets). */
-int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q,
-			unsigned qidx, unsigned n);
+int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q, unsigned qidx,
+			unsigned n);
 /* Explain a failed work completion in ctl and return -EIO. */
 int lr_vdata_wc_fail(struct lr_worker_ctl *ctl, const struct ibv_wc *wc,
 		     const char *what);
@@ -155,8 +155,7 @@ int lr_vdata_wc_fail(struct lr_worker_ctl *ctl, const struct ibv_wc *wc,
 int lr_vlat_run(struct lr_endpoint *ep, struct lr_worker_ctl *ctl);
 
 /* verbs_cm.c */
-int lr_vcm_create(struct lr_endpoint *ep, const char *bind_host,
-		  json_t *info);
+int lr_vcm_create(struct lr_endpoint *ep, const char *bind_host, json_t *info);
 int lr_vcm_connect(struct lr_endpoint *ep, const json_t *peer);
 void lr_vcm_destroy(struct lr_endpoint *ep);
 

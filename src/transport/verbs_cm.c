@@ -21,14 +21,14 @@
 struct lr_vcm {
 	struct rdma_event_channel *ch;
 	struct rdma_cm_id *listen;
-	char src[INET6_ADDRSTRLEN];	/* client: --dev's address, or "" */
+	char src[INET6_ADDRSTRLEN]; /* client: --dev's address, or "" */
 };
 
 /* Private data of CONNECT_REQUEST and ESTABLISHED, network byte order. */
 struct cm_pdata {
 	uint64_t addr;
 	uint32_t rkey;
-	uint32_t slot;		/* QP index, direction-major */
+	uint32_t slot; /* QP index, direction-major */
 	uint32_t rd_atom;
 };
 
@@ -159,8 +159,8 @@ static int post_all_recvs(struct lr_endpoint *ep)
 
 	for (unsigned i = 0; n && i < ep->nd; i++)
 		for (unsigned k = 0; k < ep->d[i].nqp; k++) {
-			int ret = lr_vdata_post_recvs(ep, &ep->d[i].qps[k], k,
-						      n);
+			int ret =
+				lr_vdata_post_recvs(ep, &ep->d[i].qps[k], k, n);
 			if (ret)
 				return ret;
 		}
@@ -175,8 +175,8 @@ static void fill_pdata(const struct lr_endpoint *ep, uint32_t slot,
 	pd->addr = htobe64((uint64_t)(uintptr_t)ep->buf);
 	pd->rkey = htonl(ep->mr->rkey);
 	pd->slot = htonl(slot);
-	pd->rd_atom = htonl(ra > LR_VERBS_RD_ATOM_MAX ? LR_VERBS_RD_ATOM_MAX :
-			    ra);
+	pd->rd_atom =
+		htonl(ra > LR_VERBS_RD_ATOM_MAX ? LR_VERBS_RD_ATOM_MAX : ra);
 }
 
 static int take_pdata(struct lr_endpoint *ep, const void *data, uint8_t len,
@@ -239,7 +239,8 @@ static int wait_established(struct lr_endpoint *ep, unsigned n)
 		ret = ep->role == LR_ROLE_CLIENT ?
 			      take_pdata(ep, ev->param.conn.private_data,
 					 ev->param.conn.private_data_len,
-					 &slot) : 0;
+					 &slot) :
+			      0;
 		rdma_ack_cm_event(ev);
 		if (ret)
 			return ret;
@@ -248,8 +249,7 @@ static int wait_established(struct lr_endpoint *ep, unsigned n)
 	return 0;
 }
 
-static int bind_listen(struct lr_endpoint *ep, const char *host,
-		       json_t *info)
+static int bind_listen(struct lr_endpoint *ep, const char *host, json_t *info)
 {
 	struct sockaddr_storage ss;
 	const char *addr = "";
@@ -266,14 +266,15 @@ static int bind_listen(struct lr_endpoint *ep, const char *host,
 	if (strcmp(host, "0.0.0.0") && strcmp(host, "::"))
 		addr = host;
 	json_object_set_new(info, "cm_addr", json_string(addr));
-	json_object_set_new(info, "cm_port", json_integer(ntohs(
-		rdma_get_src_port(ep->cm->listen))));
+	json_object_set_new(
+		info, "cm_port",
+		json_integer(ntohs(rdma_get_src_port(ep->cm->listen))));
 	return 0;
 }
 
 /* The IP address of the GID linerate would choose on dev; 0 or -errno. */
-static int dev_addr(const struct lr_endpoint *ep, const char *dev,
-		    char *buf, size_t len)
+static int dev_addr(const struct lr_endpoint *ep, const char *dev, char *buf,
+		    size_t len)
 {
 	struct lr_vdev d = { 0 };
 	int ret = lr_vdev_open(&d, dev, ep->o.gid_index,
@@ -311,14 +312,16 @@ int lr_vcm_create(struct lr_endpoint *ep, const char *dev, json_t *info)
 	if (!ep->cm->ch) {
 		ret = errno ? -errno : -ENODEV;
 		lr_err("verbs: rdma_create_event_channel: %s (is rdma_ucm "
-		       "loaded?)", strerror(-ret));
+		       "loaded?)",
+		       strerror(-ret));
 		goto free_cm;
 	}
 	json_object_set_new(info, "cm", json_true());
 	if (ep->role == LR_ROLE_CLIENT) {
 		/* rdma_cm routes from --dev's address when there is one. */
 		ret = dev ? dev_addr(ep, dev, ep->cm->src,
-				     sizeof(ep->cm->src)) : 0;
+				     sizeof(ep->cm->src)) :
+			    0;
 		if (ret)
 			goto destroy_channel;
 		return 0;

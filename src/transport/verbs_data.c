@@ -50,15 +50,16 @@ static size_t area(const struct lr_endpoint *ep)
 int lr_vdata_wc_fail(struct lr_worker_ctl *ctl, const struct ibv_wc *wc,
 		     const char *what)
 {
-	lr_worker_fail(ctl, -EIO, "verbs: %s on QP 0x%x failed: %s (status "
-		       "%d, vendor error 0x%x)", what, wc->qp_num,
-		       ibv_wc_status_str(wc->status), wc->status,
-		       wc->vendor_err);
+	lr_worker_fail(ctl, -EIO,
+		       "verbs: %s on QP 0x%x failed: %s (status "
+		       "%d, vendor error 0x%x)",
+		       what, wc->qp_num, ibv_wc_status_str(wc->status),
+		       wc->status, wc->vendor_err);
 	return -EIO;
 }
 
-int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q,
-			unsigned qidx, unsigned n)
+int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q, unsigned qidx,
+			unsigned n)
 {
 	struct ibv_recv_wr wr[RECV_CHUNK], *bad;
 	struct ibv_sge sge = {
@@ -73,7 +74,9 @@ int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q,
 
 		for (unsigned i = 0; i < k; i++) {
 			wr[i] = (struct ibv_recv_wr){
-				.wr_id = qidx, .sg_list = &sge, .num_sge = 1,
+				.wr_id = qidx,
+				.sg_list = &sge,
+				.num_sge = 1,
 				.next = i + 1 < k ? &wr[i + 1] : NULL,
 			};
 		}
@@ -95,11 +98,11 @@ struct vrun {
 	struct lr_worker_ctl *ctl;
 	struct ibv_send_wr wr[LR_VERBS_POST_LIST_MAX];
 	struct ibv_sge sge;
-	uint64_t posted;	/* bytes posted */
-	uint64_t inflight;	/* signaled-or-covered WRs not yet complete */
-	uint64_t last_ns;	/* last look at the clock with progress */
-	bool progress;		/* completions since last_ns */
-	unsigned fins;		/* end-of-data SENDs not yet complete */
+	uint64_t posted; /* bytes posted */
+	uint64_t inflight; /* signaled-or-covered WRs not yet complete */
+	uint64_t last_ns; /* last look at the clock with progress */
+	bool progress; /* completions since last_ns */
+	unsigned fins; /* end-of-data SENDs not yet complete */
 	const char *opname;
 };
 
@@ -218,7 +221,8 @@ static int reap(struct vrun *r, int *got)
 		if (wc[i].status != IBV_WC_SUCCESS)
 			return lr_vdata_wc_fail(r->ctl, &wc[i],
 						wc[i].wr_id == FIN_ID ?
-						"end-of-data send" : r->opname);
+							"end-of-data send" :
+							r->opname);
 		if (wc[i].wr_id == FIN_ID) {
 			r->fins--;
 			continue;
@@ -250,7 +254,8 @@ static int check_stall(struct vrun *r)
 	}
 	if (now - r->last_ns < (uint64_t)r->ep->timeout_ms * 1000000u)
 		return 0;
-	lr_worker_fail(r->ctl, -ETIMEDOUT, "verbs: no %s completion for %d ms "
+	lr_worker_fail(r->ctl, -ETIMEDOUT,
+		       "verbs: no %s completion for %d ms "
 		       "on %s (%llu work requests in flight on %u QPs)",
 		       r->opname, r->ep->timeout_ms, r->ep->dev.name,
 		       (unsigned long long)r->inflight, r->d->nqp);
@@ -271,8 +276,10 @@ static void drain(struct vrun *r)
 /* Bytes mode, one-sided: tell the passive end that the data is complete. */
 static int send_fins(struct vrun *r)
 {
-	struct ibv_send_wr wr = { .wr_id = FIN_ID, .opcode = IBV_WR_SEND,
-				  .send_flags = IBV_SEND_SIGNALED }, *bad;
+	struct ibv_send_wr wr = { .wr_id = FIN_ID,
+				  .opcode = IBV_WR_SEND,
+				  .send_flags = IBV_SEND_SIGNALED },
+			   *bad;
 	int ret, got;
 
 	if (r->ep->o.op == LR_VOP_SEND || r->ep->o.write_imm)
@@ -280,7 +287,8 @@ static int send_fins(struct vrun *r)
 	for (unsigned qi = 0; qi < r->d->nqp; qi++) {
 		ret = ibv_post_send(r->d->qps[qi].qp, &wr, &bad);
 		if (ret) {
-			lr_worker_fail(r->ctl, -ret, "verbs: post end-of-data "
+			lr_worker_fail(r->ctl, -ret,
+				       "verbs: post end-of-data "
 				       "send on QP 0x%x: %s",
 				       r->d->qps[qi].qp->qp_num, strerror(ret));
 			return -ret;
@@ -290,9 +298,11 @@ static int send_fins(struct vrun *r)
 	r->last_ns = lr_now_ns();
 	while (r->fins) {
 		ret = reap(r, &got);
-		if (!ret && !got && r->fins && lr_now_ns() - r->last_ns >
-		    (uint64_t)r->ep->timeout_ms * 1000000u) {
-			lr_worker_fail(r->ctl, -ETIMEDOUT, "verbs: end-of-data "
+		if (!ret && !got && r->fins &&
+		    lr_now_ns() - r->last_ns >
+			    (uint64_t)r->ep->timeout_ms * 1000000u) {
+			lr_worker_fail(r->ctl, -ETIMEDOUT,
+				       "verbs: end-of-data "
 				       "send not acknowledged in %d ms",
 				       r->ep->timeout_ms);
 			ret = -ETIMEDOUT;
@@ -334,20 +344,20 @@ static int run_active(struct lr_endpoint *ep, struct lr_vdir *d,
 
 /* Post again the receives that completed, one chain per QP. */
 static int replenish(struct lr_endpoint *ep, struct lr_vdir *d,
-		     struct ibv_wc *wc, int n,
-		     struct lr_worker_ctl *ctl)
+		     struct ibv_wc *wc, int n, struct lr_worker_ctl *ctl)
 {
 	for (int i = 0; i < n; i++) {
 		unsigned qi = (unsigned)wc[i].wr_id, k = 1;
 		int ret;
 
 		if (qi == UINT32_MAX)
-			continue;	/* already counted in a chain */
+			continue; /* already counted in a chain */
 		for (int j = i + 1; j < n; j++)
 			k += (unsigned)wc[j].wr_id == qi;
 		ret = lr_vdata_post_recvs(ep, &d->qps[qi], qi, k);
 		if (ret) {
-			lr_worker_fail(ctl, ret, "verbs: replenish receive "
+			lr_worker_fail(ctl, ret,
+				       "verbs: replenish receive "
 				       "failed");
 			return ret;
 		}
@@ -366,8 +376,8 @@ static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 {
 	struct ibv_wc wc[POLL_BATCH];
 	uint64_t limit = ctl->byte_limit, total = 0;
-	const char *what = ep->o.op == LR_VOP_SEND ? "receive" :
-			   "write-imm receive";
+	const char *what =
+		ep->o.op == LR_VOP_SEND ? "receive" : "write-imm receive";
 
 	while (!stopped(ctl) && (!limit || total < limit)) {
 		uint64_t bytes = 0;
@@ -381,7 +391,7 @@ static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 			if (wc[i].status != IBV_WC_SUCCESS)
 				return lr_vdata_wc_fail(ctl, &wc[i], what);
 			bytes += ep->o.op == LR_VOP_SEND ? wc[i].byte_len :
-				 ep->p.msg_size;
+							   ep->p.msg_size;
 		}
 		if (n > 0 && replenish(ep, d, wc, n, ctl))
 			return ctl->error;
@@ -426,7 +436,7 @@ static int run_passive(struct lr_vdir *d, struct lr_worker_ctl *ctl)
 	if (ctl->byte_limit)
 		return wait_fins(d, ctl);
 	while (!stopped(ctl))
-		lr_sleep_ns(5000000);	/* no busy wait: leave the CPU */
+		lr_sleep_ns(5000000); /* no busy wait: leave the CPU */
 	return 0;
 }
 

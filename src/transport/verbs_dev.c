@@ -34,8 +34,7 @@ static int read_sysfs(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static void list_names(struct ibv_device **list, int n, char *buf,
-		       size_t len)
+static void list_names(struct ibv_device **list, int n, char *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -95,8 +94,7 @@ static int find_by_netdev(struct ibv_device **list, int n, const char *what,
 }
 
 /* Split "name[:port]"; port 0 when absent. */
-static int parse_spec(const char *spec, char *name, size_t len,
-		      unsigned *port)
+static int parse_spec(const char *spec, char *name, size_t len, unsigned *port)
 {
 	const char *colon = strrchr(spec, ':');
 	uint64_t v;
@@ -179,8 +177,7 @@ static unsigned first_active_port(struct ibv_context *ctx, unsigned nports)
 	return 1;
 }
 
-static int open_port(struct lr_vdev *dev, struct ibv_device *d,
-		     unsigned port)
+static int open_port(struct lr_vdev *dev, struct ibv_device *d, unsigned port)
 {
 	int ret;
 
@@ -246,7 +243,7 @@ int lr_vdev_open(struct lr_vdev *dev, const char *spec, int gid_index,
 	ret = lr_vdev_check_port(dev, 0);
 	if (!ret)
 		ret = lr_vdev_pick_gid(dev, gid_index, peer_host,
-			       by_addr ? spec : NULL);
+				       by_addr ? spec : NULL);
 	if (ret)
 		lr_vdev_close(dev);
 free_list:
@@ -262,8 +259,7 @@ void lr_vdev_close(struct lr_vdev *dev)
 	dev->ctx = NULL;
 }
 
-static void gid_type(const struct lr_vdev *dev, int idx, char *buf,
-		     size_t len)
+static void gid_type(const struct lr_vdev *dev, int idx, char *buf, size_t len)
 {
 	char path[256];
 
@@ -318,8 +314,8 @@ static int score_gid(const struct lr_vdev *dev, int idx, int fam,
 	s->idx = idx;
 	gid_type(dev, idx, s->type, sizeof(s->type));
 	s->score = 0;
-	if (want_ip && gid_matches(dev->name, dev->port, (unsigned)idx,
-				   want_ip))
+	if (want_ip &&
+	    gid_matches(dev->name, dev->port, (unsigned)idx, want_ip))
 		s->score += 16;
 	if (!strcmp(s->type, "RoCE v2"))
 		s->score += 8;
@@ -350,7 +346,8 @@ static int auto_gid(struct lr_vdev *dev, const char *peer_host,
 	}
 	if (best.idx < 0) {
 		lr_err("verbs: %s port %u has no GID (no IP address on its "
-		       "netdev?)", dev->name, dev->port);
+		       "netdev?)",
+		       dev->name, dev->port);
 		return -EADDRNOTAVAIL;
 	}
 	dev->gid_index = best.idx;
@@ -358,7 +355,8 @@ static int auto_gid(struct lr_vdev *dev, const char *peer_host,
 		 "auto: %s%s, %s, %s (index %d of %d)",
 		 want_ip ? "address of --dev, " : "", best.type,
 		 best.score & 4 ? (fam == 4 ? "IPv4 like the peer" :
-				   "IPv6 like the peer") : "other family",
+					      "IPv6 like the peer") :
+				  "other family",
 		 best.score & 2 ? "not link-local" : "link-local", best.idx,
 		 dev->pattr.gid_tbl_len);
 	return 0;
@@ -372,7 +370,8 @@ int lr_vdev_pick_gid(struct lr_vdev *dev, int forced, const char *peer_host,
 	if (forced >= 0) {
 		if (forced >= dev->pattr.gid_tbl_len) {
 			lr_err("verbs: GID index %d out of range (%s port %u "
-			       "has %d entries)", forced, dev->name, dev->port,
+			       "has %d entries)",
+			       forced, dev->name, dev->port,
 			       dev->pattr.gid_tbl_len);
 			return -ERANGE;
 		}
@@ -395,14 +394,14 @@ int lr_vdev_pick_gid(struct lr_vdev *dev, int forced, const char *peer_host,
 }
 
 static const uint32_t mtu_bytes[] = {
-	[IBV_MTU_256] = 256, [IBV_MTU_512] = 512, [IBV_MTU_1024] = 1024,
+	[IBV_MTU_256] = 256,   [IBV_MTU_512] = 512,   [IBV_MTU_1024] = 1024,
 	[IBV_MTU_2048] = 2048, [IBV_MTU_4096] = 4096,
 };
 
 const char *lr_vdev_mtu_str(enum ibv_mtu m)
 {
 	static const char *const s[] = {
-		[IBV_MTU_256] = "256", [IBV_MTU_512] = "512",
+		[IBV_MTU_256] = "256",	 [IBV_MTU_512] = "512",
 		[IBV_MTU_1024] = "1024", [IBV_MTU_2048] = "2048",
 		[IBV_MTU_4096] = "4096",
 	};
@@ -437,7 +436,8 @@ int lr_vdev_check_port(const struct lr_vdev *dev, uint32_t mtu)
 	}
 	if (mtu && mtu > active) {
 		lr_err("verbs: --mtu %u is above the active MTU of %s port %u "
-		       "(%u)", mtu, dev->name, dev->port, active);
+		       "(%u)",
+		       mtu, dev->name, dev->port, active);
 		return -EINVAL;
 	}
 	return 0;
@@ -452,13 +452,11 @@ json_t *lr_vdev_describe(const struct lr_vdev *dev)
 		inet_ntop(AF_INET, &dev->gid.raw[12], addr, sizeof(addr));
 	else
 		snprintf(addr, sizeof(addr), "%s", gid);
-	return json_pack("{s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:s, s:i}",
-			 "device", dev->name, "address", addr,
-			 "port", dev->port,
-			 "link_layer", dev->roce ? "Ethernet" : "InfiniBand",
-			 "lid", dev->pattr.lid, "gid", gid,
-			 "gid_index", dev->gid_index, "gid_type", dev->gid_type,
-			 "gid_choice", dev->gid_why,
-			 "active_mtu",
-			 (int)mtu_to_bytes(dev->pattr.active_mtu));
+	return json_pack(
+		"{s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:s, s:i}", "device",
+		dev->name, "address", addr, "port", dev->port, "link_layer",
+		dev->roce ? "Ethernet" : "InfiniBand", "lid", dev->pattr.lid,
+		"gid", gid, "gid_index", dev->gid_index, "gid_type",
+		dev->gid_type, "gid_choice", dev->gid_why, "active_mtu",
+		(int)mtu_to_bytes(dev->pattr.active_mtu));
 }

@@ -21,11 +21,11 @@ struct vlat {
 	struct lr_worker_ctl *ctl;
 	struct ibv_send_wr wr;
 	struct ibv_sge sge;
-	uint8_t *src_last;		/* last byte of the source area */
-	volatile uint8_t *dst_last;	/* last byte of the target area */
+	uint8_t *src_last; /* last byte of the source area */
+	volatile uint8_t *dst_last; /* last byte of the target area */
 	bool client;
-	bool got_recv;			/* SEND: a receive completed */
-	uint64_t wait_ns;		/* bound on one round trip */
+	bool got_recv; /* SEND: a receive completed */
+	uint64_t wait_ns; /* bound on one round trip */
 };
 
 static inline bool stopped(const struct lr_worker_ctl *ctl)
@@ -44,7 +44,8 @@ static void init_wr(struct vlat *l)
 		.lkey = ep->mr->lkey,
 	};
 	l->wr = (struct ibv_send_wr){
-		.sg_list = &l->sge, .num_sge = 1,
+		.sg_list = &l->sge,
+		.num_sge = 1,
 		.opcode = ep->o.op == LR_VOP_SEND ? IBV_WR_SEND :
 						    IBV_WR_RDMA_WRITE,
 		.send_flags = IBV_SEND_SIGNALED,
@@ -73,9 +74,9 @@ static int reap(struct vlat *l)
 		int ret;
 
 		if (wc[i].status != IBV_WC_SUCCESS)
-			return lr_vdata_wc_fail(l->ctl, &wc[i],
-						recv ? "receive" :
-						lr_vop_name(l->ep->o.op));
+			return lr_vdata_wc_fail(
+				l->ctl, &wc[i],
+				recv ? "receive" : lr_vop_name(l->ep->o.op));
 		if (!recv) {
 			l->q->outstanding--;
 			continue;
@@ -83,7 +84,8 @@ static int reap(struct vlat *l)
 		l->got_recv = true;
 		ret = lr_vdata_post_recvs(l->ep, l->q, 0, 1);
 		if (ret) {
-			lr_worker_fail(l->ctl, ret, "verbs: replenish receive "
+			lr_worker_fail(l->ctl, ret,
+				       "verbs: replenish receive "
 				       "failed");
 			return ret;
 		}
@@ -138,7 +140,8 @@ static int wait_msg(struct vlat *l, uint8_t seq, uint64_t start)
 		if (stopped(l->ctl))
 			return 0;
 		if (l->client && lr_now_ns() - start > l->wait_ns) {
-			lr_worker_fail(l->ctl, -ETIMEDOUT, "verbs: no %s reply "
+			lr_worker_fail(l->ctl, -ETIMEDOUT,
+				       "verbs: no %s reply "
 				       "for %d ms on QP 0x%x",
 				       lr_vop_name(l->ep->o.op),
 				       l->ep->timeout_ms, l->q->qp->qp_num);
@@ -191,8 +194,11 @@ static int pong(struct vlat *l, uint8_t seq)
 int lr_vlat_run(struct lr_endpoint *ep, struct lr_worker_ctl *ctl)
 {
 	struct vlat l = {
-		.ep = ep, .q = &ep->d[0].qps[0], .cq = ep->d[0].cq,
-		.ctl = ctl, .client = ep->role == LR_ROLE_CLIENT,
+		.ep = ep,
+		.q = &ep->d[0].qps[0],
+		.cq = ep->d[0].cq,
+		.ctl = ctl,
+		.client = ep->role == LR_ROLE_CLIENT,
 		.wait_ns = (uint64_t)ep->timeout_ms * 1000000u,
 	};
 	uint8_t seq = 0;

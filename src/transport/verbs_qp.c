@@ -12,11 +12,11 @@
 #include "linerate/util.h"
 #include "verbs.h"
 
-
 const char *lr_vop_name(enum lr_vop op)
 {
 	static const char *const n[] = {
-		[LR_VOP_WRITE] = "write", [LR_VOP_READ] = "read",
+		[LR_VOP_WRITE] = "write",
+		[LR_VOP_READ] = "read",
 		[LR_VOP_SEND] = "send",
 	};
 
@@ -28,7 +28,7 @@ static uint32_t rd_atom_clamp(int n)
 	if (n < 1)
 		return 1;
 	return (uint32_t)n > LR_VERBS_RD_ATOM_MAX ? LR_VERBS_RD_ATOM_MAX :
-						     (uint32_t)n;
+						    (uint32_t)n;
 }
 
 /* RDMA READs this end serves at once. */
@@ -55,12 +55,12 @@ int lr_vqp_to_init(const struct lr_endpoint *ep, struct ibv_qp *qp)
 				   IBV_ACCESS_REMOTE_READ |
 				   IBV_ACCESS_LOCAL_WRITE,
 	};
-	int ret = ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
-				IBV_QP_PORT | IBV_QP_ACCESS_FLAGS);
+	int ret = ibv_modify_qp(qp, &a,
+				IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT |
+					IBV_QP_ACCESS_FLAGS);
 
 	if (ret) {
-		lr_err("verbs: QP 0x%x to INIT: %s", qp->qp_num,
-		       strerror(ret));
+		lr_err("verbs: QP 0x%x to INIT: %s", qp->qp_num, strerror(ret));
 		return -ret;
 	}
 	return 0;
@@ -72,9 +72,12 @@ json_t *lr_vqp_local_info(const struct lr_endpoint *ep)
 
 	for (unsigned i = 0; i < ep->nd; i++)
 		for (unsigned k = 0; k < ep->d[i].nqp; k++)
-			json_array_append_new(qps, json_pack("[I, I]",
-				(json_int_t)ep->d[i].qps[k].qp->qp_num,
-				(json_int_t)ep->d[i].qps[k].psn));
+			json_array_append_new(
+				qps,
+				json_pack(
+					"[I, I]",
+					(json_int_t)ep->d[i].qps[k].qp->qp_num,
+					(json_int_t)ep->d[i].qps[k].psn));
 	json_object_set_new(info, "qps", qps);
 	json_object_set_new(info, "rkey", json_integer(ep->mr->rkey));
 	json_object_set_new(info, "addr",
@@ -95,11 +98,11 @@ static int parse_peer(const json_t *j, struct peer *pr)
 	json_error_t e;
 
 	if (json_unpack_ex((json_t *)j, &e, 0,
-			   "{s:s, s:I, s:I, s:I, s:I, s:I, s:o}",
-			   "gid", &pr->gid, "lid", &pr->lid,
-			   "active_mtu", &pr->mtu, "rkey", &pr->rkey,
-			   "addr", &pr->addr, "rd_atom", &pr->rd_atom,
-			   "qps", &pr->qps) || !json_is_array(pr->qps)) {
+			   "{s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "gid",
+			   &pr->gid, "lid", &pr->lid, "active_mtu", &pr->mtu,
+			   "rkey", &pr->rkey, "addr", &pr->addr, "rd_atom",
+			   &pr->rd_atom, "qps", &pr->qps) ||
+	    !json_is_array(pr->qps)) {
 		lr_err("verbs: bad peer info: %s", e.text);
 		return -EPROTO;
 	}
@@ -155,10 +158,11 @@ static int to_rtr(const struct lr_endpoint *ep, struct lr_vqp *q,
 		.min_rnr_timer = 12,
 		.ah_attr = *ah,
 	};
-	int ret = ibv_modify_qp(q->qp, &a, IBV_QP_STATE | IBV_QP_AV |
-				IBV_QP_PATH_MTU | IBV_QP_DEST_QPN |
-				IBV_QP_RQ_PSN | IBV_QP_MAX_DEST_RD_ATOMIC |
-				IBV_QP_MIN_RNR_TIMER);
+	int ret = ibv_modify_qp(q->qp, &a,
+				IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU |
+					IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
+					IBV_QP_MAX_DEST_RD_ATOMIC |
+					IBV_QP_MIN_RNR_TIMER);
 
 	if (ret) {
 		lr_err("verbs: QP 0x%x to RTR (peer QP 0x%x, MTU %s): %s",
@@ -179,9 +183,11 @@ static int to_rts(const struct lr_endpoint *ep, struct lr_vqp *q)
 		.sq_psn = q->psn,
 		.max_rd_atomic = (uint8_t)rd_atom_init(ep),
 	};
-	int ret = ibv_modify_qp(q->qp, &a, IBV_QP_STATE | IBV_QP_TIMEOUT |
-				IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY |
-				IBV_QP_SQ_PSN | IBV_QP_MAX_QP_RD_ATOMIC);
+	int ret =
+		ibv_modify_qp(q->qp, &a,
+			      IBV_QP_STATE | IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT |
+				      IBV_QP_RNR_RETRY | IBV_QP_SQ_PSN |
+				      IBV_QP_MAX_QP_RD_ATOMIC);
 
 	if (ret) {
 		lr_err("verbs: QP 0x%x to RTS: %s", q->qp->qp_num,

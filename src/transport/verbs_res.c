@@ -29,8 +29,9 @@ static int alloc_buffer(struct lr_endpoint *ep)
 
 static int create_cq(struct lr_endpoint *ep, struct lr_vdir *d)
 {
-	uint64_t n = (uint64_t)d->nqp * (ep->o.tx_depth +
-		     lr_verbs_rx_count(ep)) + 16;
+	uint64_t n =
+		(uint64_t)d->nqp * (ep->o.tx_depth + lr_verbs_rx_count(ep)) +
+		16;
 
 	if (n > (uint64_t)ep->dev.dattr.max_cqe)
 		n = (uint64_t)ep->dev.dattr.max_cqe;
@@ -81,9 +82,9 @@ int lr_vres_create_qp(struct lr_endpoint *ep, struct lr_vdir *d,
 		if (!q->qp) {
 			ret = errno ? -errno : -ENOMEM;
 			lr_err("verbs: create RC QP (send %u, recv %u, inline "
-			       "%u) on %s: %s", a.cap.max_send_wr,
-			       a.cap.max_recv_wr, ep->o.inline_size,
-			       ep->dev.name, strerror(-ret));
+			       "%u) on %s: %s",
+			       a.cap.max_send_wr, a.cap.max_recv_wr,
+			       ep->o.inline_size, ep->dev.name, strerror(-ret));
 			return ret;
 		}
 	}
@@ -148,7 +149,7 @@ int lr_vres_create(struct lr_endpoint *ep)
 		goto dealloc_pd;
 	ep->mr = ibv_reg_mr(ep->pd, ep->buf, ep->buflen,
 			    IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
-			    IBV_ACCESS_REMOTE_READ);
+				    IBV_ACCESS_REMOTE_READ);
 	if (!ep->mr) {
 		ret = errno ? -errno : -ENOMEM;
 		lr_err("verbs: register %zu bytes on %s: %s", ep->buflen,

@@ -37,12 +37,12 @@ static inline bool verbs_find_dev(enum ibv_mtu mtu, char *buf, size_t len)
 
 /* Skip the test (never pass it by doing nothing) without a device. */
 #define REQUIRE_DEV(mtu, buf)                                                \
-	do {                                                                  \
-		if (!verbs_find_dev(mtu, buf, sizeof(buf)))                   \
-			cr_skip_test("no RDMA device: %s (run the verbs "     \
-				     "suite through scripts/test-verbs)",     \
-				     (mtu) ? "none with the MTU asked for"   \
-					   : "none with an active port");    \
+	do {                                                                 \
+		if (!verbs_find_dev(mtu, buf, sizeof(buf)))                  \
+			cr_skip_test("no RDMA device: %s (run the verbs "    \
+				     "suite through scripts/test-verbs)",    \
+				     (mtu) ? "none with the MTU asked for" : \
+					     "none with an active port");    \
 	} while (0)
 
 #endif

@@ -24,8 +24,12 @@ static const struct lr_transport_ops *ops(void)
 static struct lr_test_params params(enum lr_mode mode)
 {
 	struct lr_test_params p = {
-		.transport = "verbs", .mode = mode, .msg_size = 65536,
-		.streams = 1, .duration_s = 1, .interval_s = 1,
+		.transport = "verbs",
+		.mode = mode,
+		.msg_size = 65536,
+		.streams = 1,
+		.duration_s = 1,
+		.interval_s = 1,
 	};
 
 	return p;
@@ -46,12 +50,12 @@ static int check(enum lr_mode mode, const char *opts_json, char *err,
 	return ret;
 }
 
-#define CHECK_FAILS(mode, json, text)                                        \
-	do {                                                                  \
-		char e_[256] = "";                                            \
-		cr_assert_eq(check(mode, json, e_, sizeof(e_)), -EINVAL,      \
-			     "%s accepted", json);                           \
-		cr_assert_not_null(strstr(e_, text), "'%s': %s", json, e_);   \
+#define CHECK_FAILS(mode, json, text)                                       \
+	do {                                                                \
+		char e_[256] = "";                                          \
+		cr_assert_eq(check(mode, json, e_, sizeof(e_)), -EINVAL,    \
+			     "%s accepted", json);                          \
+		cr_assert_not_null(strstr(e_, text), "'%s': %s", json, e_); \
 	} while (0)
 
 Test(verbs_ep, options_checked)
@@ -59,10 +63,13 @@ Test(verbs_ep, options_checked)
 	char err[256];
 
 	cr_assert_eq(check(LR_MODE_BW, "{\"op\": \"read\", \"qps\": 1}", err,
-			   sizeof(err)), -EINVAL);
-	cr_assert_eq(check(LR_MODE_BW, "{\"op\": \"send\", \"tx_depth\": 64, "
-			   "\"cq_mod\": 8, \"post_list\": 4}", err,
-			   sizeof(err)), 0, "%s", err);
+			   sizeof(err)),
+		     -EINVAL);
+	cr_assert_eq(check(LR_MODE_BW,
+			   "{\"op\": \"send\", \"tx_depth\": 64, "
+			   "\"cq_mod\": 8, \"post_list\": 4}",
+			   err, sizeof(err)),
+		     0, "%s", err);
 	CHECK_FAILS(LR_MODE_BW, "{\"op\": \"atomic\"}", "op");
 	CHECK_FAILS(LR_MODE_BW, "{\"tx_depth\": 8, \"cq_mod\": 16}",
 		    "--cq-mod 16 is above --tx-depth 8");
@@ -82,10 +89,14 @@ struct two {
 static void two_up(struct two *t, const char *dev, const char *opts,
 		   bool connect_server, int timeout_ms)
 {
-	struct lr_endpoint_cfg s = { .role = LR_ROLE_SERVER, .params = &t->p,
-				     .dev = dev, .timeout_ms = timeout_ms };
-	struct lr_endpoint_cfg c = { .role = LR_ROLE_CLIENT, .params = &t->p,
-				     .dev = dev, .peer_host = "127.0.0.1",
+	struct lr_endpoint_cfg s = { .role = LR_ROLE_SERVER,
+				     .params = &t->p,
+				     .dev = dev,
+				     .timeout_ms = timeout_ms };
+	struct lr_endpoint_cfg c = { .role = LR_ROLE_CLIENT,
+				     .params = &t->p,
+				     .dev = dev,
+				     .peer_host = "127.0.0.1",
 				     .timeout_ms = timeout_ms };
 	json_t *si, *ci;
 
@@ -109,8 +120,7 @@ static void two_down(struct two *t)
 }
 
 /* Run the client's worker 0 until it returns; seconds it took. */
-static double run_client(struct two *t, struct lr_worker_ctl *ctl,
-			 int *ret)
+static double run_client(struct two *t, struct lr_worker_ctl *ctl, int *ret)
 {
 	uint64_t t0 = lr_now_ns();
 
@@ -133,10 +143,12 @@ Test(verbs_ep, work_completion_error_reported, .timeout = 60)
 	{
 		/* Hand the client a server description with a bad rkey. */
 		struct lr_endpoint_cfg s = { .role = LR_ROLE_SERVER,
-					     .params = &t.p, .dev = dev,
+					     .params = &t.p,
+					     .dev = dev,
 					     .timeout_ms = 5000 };
 		struct lr_endpoint_cfg c = { .role = LR_ROLE_CLIENT,
-					     .params = &t.p, .dev = dev,
+					     .params = &t.p,
+					     .dev = dev,
 					     .peer_host = "127.0.0.1",
 					     .timeout_ms = 5000 };
 		json_t *ci;
@@ -146,9 +158,11 @@ Test(verbs_ep, work_completion_error_reported, .timeout = 60)
 		cr_assert_eq(ops()->create(&s, &t.srv, &si), 0);
 		cr_assert_eq(ops()->create(&c, &t.cli, &ci), 0);
 		cr_assert_eq(ops()->connect(t.srv, ci), 0);
-		json_object_set_new(si, "rkey", json_integer(
-			json_integer_value(json_object_get(si, "rkey")) ^
-			0x5a5a00));
+		json_object_set_new(
+			si, "rkey",
+			json_integer(json_integer_value(
+					     json_object_get(si, "rkey")) ^
+				     0x5a5a00));
 		cr_assert_eq(ops()->connect(t.cli, si), 0);
 		json_decref(ci);
 		json_decref(si);
@@ -178,8 +192,8 @@ Test(verbs_ep, completion_timeout_bounded, .timeout = 60)
 	cr_assert_lt(s, 12.0, "took %.1f s", s);
 	cr_assert(ret == -EIO || ret == -ETIMEDOUT, "ret %d", ret);
 	cr_assert(strstr(ctl.errmsg, "retry") ||
-		  strstr(ctl.errmsg, "no write completion"), "%s",
-		  ctl.errmsg);
+			  strstr(ctl.errmsg, "no write completion"),
+		  "%s", ctl.errmsg);
 	two_down(&t);
 }
 
@@ -207,8 +221,10 @@ static int sh(const char *cmd)
 Test(verbs_ep, port_down_refused, .timeout = 60)
 {
 	struct lr_test_params p = params(LR_MODE_BW);
-	struct lr_endpoint_cfg c = { .role = LR_ROLE_CLIENT, .params = &p,
-				     .dev = "lrdown0", .timeout_ms = 2000 };
+	struct lr_endpoint_cfg c = { .role = LR_ROLE_CLIENT,
+				     .params = &p,
+				     .dev = "lrdown0",
+				     .timeout_ms = 2000 };
 	struct lr_endpoint *ep = NULL;
 	json_t *info = NULL, *opts = json_object();
 	char dev[64];

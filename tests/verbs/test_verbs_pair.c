@@ -18,8 +18,9 @@ static char dev[64];
 /* Like server_start(), with a set-up bound that suits qemu TCG. */
 static void verbs_server_start(struct server *s)
 {
-	static const char *const words[] = { "serve", "--listen",
-		"127.0.0.1:0", "--timeout", "15", NULL };
+	static const char *const words[] = { "serve",	    "--listen",
+					     "127.0.0.1:0", "--timeout",
+					     "15",	    NULL };
 	uint64_t end = lr_now_ns() + 10000000000ull;
 
 	proc_start(&s->proc, words);
@@ -68,9 +69,10 @@ static bool has_word(const char *const *w, const char *word)
  */
 static json_t *pair(struct proc *p, int expect_rc, const char *const *extra)
 {
-	const char *words[48] = { "pair", "--json", "--transport", "verbs",
-				  "--interval", "0.25", "--tx-depth", "16",
-				  "--size", "64K" };
+	const char *words[48] = { "pair",	"--json",     "--transport",
+				  "verbs",	"--interval", "0.25",
+				  "--tx-depth", "16",	      "--size",
+				  "64K" };
 	char peer[64];
 	int n = 10;
 
@@ -101,9 +103,10 @@ static json_t *pair(struct proc *p, int expect_rc, const char *const *extra)
 	return doc;
 }
 
-#define PAIR(p, rc, ...)                                                     \
-	pair(p, rc, (const char *const[]){ "--dev", dev, "--peer-dev", dev,  \
-					   __VA_ARGS__, NULL })
+#define PAIR(p, rc, ...)                                             \
+	pair(p, rc,                                                  \
+	     (const char *const[]){ "--dev", dev, "--peer-dev", dev, \
+				    __VA_ARGS__, NULL })
 
 static json_t *dirn(json_t *doc, size_t i)
 {
@@ -126,8 +129,8 @@ static json_t *endpoint(json_t *doc, const char *side)
 static void assert_ok(json_t *doc)
 {
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
-			 "ok", "errors: %s", json_dumps(json_object_get(doc,
-			 "errors"), 0));
+			 "ok", "errors: %s",
+			 json_dumps(json_object_get(doc, "errors"), 0));
 }
 
 static void finish(json_t *doc, struct proc *p)
@@ -139,8 +142,8 @@ static void finish(json_t *doc, struct proc *p)
 /* One bandwidth test of op; checks the counts and the endpoint's facts. */
 static void bw(const char *op, const char *const *more)
 {
-	const char *words[32] = { "--dev", dev, "--peer-dev", dev, "--op", op,
-				  "--duration", "1" };
+	const char *words[32] = { "--dev", dev, "--peer-dev", dev,
+				  "--op",  op,	"--duration", "1" };
 	struct proc p;
 	json_t *doc, *d, *ep;
 	int n = 8;
@@ -162,8 +165,8 @@ static void bw(const char *op, const char *const *more)
 	cr_assert_str_eq(json_string_value(json_object_get(ep, "op")), op);
 	cr_assert_str_eq(json_string_value(json_object_get(ep, "gid_type")),
 			 "RoCE v2");
-	cr_assert_not_null(strstr(json_string_value(json_object_get(ep,
-				  "gid_choice")), "auto"));
+	cr_assert_not_null(strstr(
+		json_string_value(json_object_get(ep, "gid_choice")), "auto"));
 	cr_assert_gt(num(ep, "path_mtu"), 0);
 	cr_assert_not_null(endpoint(doc, "peer"));
 	finish(doc, &p);
@@ -187,15 +190,14 @@ Test(verbs_pair, send_bw)
 Test(verbs_pair, write_post_list_cq_mod_inline)
 {
 	bw("write", (const char *const[]){ "--size", "64", "--tx-depth", "64",
-					   "--post-list", "8",
-					   "--cq-mod", "32", "--inline", "64",
-					   NULL });
+					   "--post-list", "8", "--cq-mod", "32",
+					   "--inline", "64", NULL });
 }
 
 Test(verbs_pair, read_tclass_sl)
 {
-	bw("read", (const char *const[]){ "--tclass", "104", "--sl", "2",
-					  NULL });
+	bw("read",
+	   (const char *const[]){ "--tclass", "104", "--sl", "2", NULL });
 }
 
 Test(verbs_pair, device_with_port)
@@ -214,8 +216,8 @@ Test(verbs_pair, send_replenishes_receives)
 	json_t *doc, *d;
 
 	REQUIRE_DEV(0, dev);
-	doc = PAIR(&p, 0, "--op", "send", "--rx-depth", "4", "--tx-depth",
-		   "8", "--cq-mod", "4", "--size", "4K", "--duration", "1");
+	doc = PAIR(&p, 0, "--op", "send", "--rx-depth", "4", "--tx-depth", "8",
+		   "--cq-mod", "4", "--size", "4K", "--duration", "1");
 	assert_ok(doc);
 	d = dirn(doc, 0);
 	/* Far more messages than receives ever posted at once. */
@@ -258,8 +260,8 @@ Test(verbs_pair, bidir_send)
 	json_t *doc;
 
 	REQUIRE_DEV(0, dev);
-	doc = PAIR(&p, 0, "--op", "send", "--bidir", "--qps", "2",
-		   "--size", "8K", "--duration", "1");
+	doc = PAIR(&p, 0, "--op", "send", "--bidir", "--qps", "2", "--size",
+		   "8K", "--duration", "1");
 	assert_ok(doc);
 	cr_assert_eq(json_array_size(json_object_get(doc, "directions")), 2);
 	cr_assert_gt(num(dirn(doc, 0), "gbps"), 0.001);
@@ -275,8 +277,9 @@ Test(verbs_pair, reverse_read)
 	REQUIRE_DEV(0, dev);
 	doc = PAIR(&p, 0, "--op", "read", "--reverse", "--duration", "1");
 	assert_ok(doc);
-	cr_assert_str_eq(json_string_value(json_object_get(dirn(doc, 0),
-			 "sender")), "server");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(dirn(doc, 0), "sender")),
+		"server");
 	cr_assert_gt(num(dirn(doc, 0), "gbps"), 0.001);
 	finish(doc, &p);
 }
@@ -292,8 +295,8 @@ Test(verbs_pair, write_imm_target_counts)
 	assert_ok(doc);
 	d = dirn(doc, 0);
 	cr_assert_gt(num(d, "bytes_received"), 0);
-	cr_assert(json_is_true(json_object_get(endpoint(doc, "local"),
-						"write_imm")));
+	cr_assert(json_is_true(
+		json_object_get(endpoint(doc, "local"), "write_imm")));
 	finish(doc, &p);
 }
 
@@ -328,11 +331,10 @@ Test(verbs_pair, send_fixed_bytes)
 	exact_bytes("send");
 }
 
-static void path_mtu_is(enum ibv_mtu need, const char *const *more,
-			int expect)
+static void path_mtu_is(enum ibv_mtu need, const char *const *more, int expect)
 {
-	const char *words[16] = { "--dev", dev, "--peer-dev", dev,
-				  "--duration", "0.5", "--size", "16K" };
+	const char *words[16] = { "--dev",	dev,   "--peer-dev", dev,
+				  "--duration", "0.5", "--size",     "16K" };
 	struct proc p;
 	json_t *doc;
 	int n = 8;
@@ -361,9 +363,10 @@ Test(verbs_pair, mtu_4096_from_netdev_9000)
 
 Test(verbs_pair, mtu_forced_below_port)
 {
-	path_mtu_is(IBV_MTU_4096, (const char *const[]){ "--op", "send",
-							 "--mtu", "512",
-							 NULL }, 512);
+	path_mtu_is(
+		IBV_MTU_4096,
+		(const char *const[]){ "--op", "send", "--mtu", "512", NULL },
+		512);
 }
 
 static void cm(const char *op)
@@ -376,8 +379,8 @@ static void cm(const char *op)
 		   "--duration", "1");
 	assert_ok(doc);
 	ep = endpoint(doc, "local");
-	cr_assert_str_eq(json_string_value(json_object_get(ep,
-			 "connection")), "rdma_cm");
+	cr_assert_str_eq(json_string_value(json_object_get(ep, "connection")),
+			 "rdma_cm");
 	cr_assert_str_eq(json_string_value(json_object_get(ep, "device")), dev);
 	cr_assert_gt(num(dirn(doc, 0), "gbps"), 0.001);
 	finish(doc, &p);
@@ -399,8 +402,8 @@ static void latency(const char *op)
 	json_t *doc, *lat;
 
 	REQUIRE_DEV(0, dev);
-	doc = PAIR(&p, 0, "--latency", "--op", op, "--size", "8",
-		   "--duration", "1");
+	doc = PAIR(&p, 0, "--latency", "--op", op, "--size", "8", "--duration",
+		   "1");
 	assert_ok(doc);
 	lat = json_object_get(doc, "latency");
 	cr_assert_gt(num(lat, "samples"), 10);
@@ -451,15 +454,17 @@ Test(verbs_pair, unknown_device_lists_present)
 
 Test(verbs_pair, gid_index_out_of_range)
 {
-	setup_error((const char *const[]){ "--dev", dev, "--gid-index",
-					   "9999", NULL }, "out of range");
+	setup_error((const char *const[]){ "--dev", dev, "--gid-index", "9999",
+					   NULL },
+		    "out of range");
 }
 
 Test(verbs_pair, mtu_above_port)
 {
 	REQUIRE_DEV(IBV_MTU_1024, dev);
-	setup_error((const char *const[]){ "--dev", dev, "--mtu", "4096",
-					   NULL }, "above the active MTU");
+	setup_error(
+		(const char *const[]){ "--dev", dev, "--mtu", "4096", NULL },
+		"above the active MTU");
 }
 
 Test(verbs_pair, device_by_netdev_address)
@@ -471,11 +476,14 @@ Test(verbs_pair, device_by_netdev_address)
 	REQUIRE_DEV(0, dev);
 	if (!ip)
 		cr_skip_test("RXE_IP not set (not inside scripts/rxe-vm)");
-	doc = pair(&p, 0, (const char *const[]){ "--dev", ip, "--duration",
-						 "0.5", NULL });
+	doc = pair(&p, 0,
+		   (const char *const[]){ "--dev", ip, "--duration", "0.5",
+					  NULL });
 	assert_ok(doc);
-	cr_assert_not_null(strstr(json_string_value(json_object_get(
-		endpoint(doc, "local"), "gid_choice")), "address of --dev"));
+	cr_assert_not_null(
+		strstr(json_string_value(json_object_get(endpoint(doc, "local"),
+							 "gid_choice")),
+		       "address of --dev"));
 	finish(doc, &p);
 }
 
@@ -488,9 +496,10 @@ Test(verbs_pair, peer_killed_mid_test)
 
 	REQUIRE_DEV(0, dev);
 	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
-	proc_start(&p, (const char *const[]){ "pair", "--json", "--transport",
-		   "verbs", "--peer", peer, "--duration", "20", "--warmup",
-		   "0", NULL });
+	proc_start(&p,
+		   (const char *const[]){ "pair", "--json", "--transport",
+					  "verbs", "--peer", peer, "--duration",
+					  "20", "--warmup", "0", NULL });
 	lr_sleep_ns(2500000000ull);
 	t0 = lr_now_ns();
 	proc_kill(&srv.proc, SIGKILL);
@@ -499,5 +508,5 @@ Test(verbs_pair, peer_killed_mid_test)
 	cr_assert_eq(p.status, 3, "exit %d", p.status);
 	cr_assert_lt((lr_now_ns() - t0) / 1e9, 15.0);
 	proc_cleanup(&p);
-	verbs_server_start(&srv);	/* for .fini */
+	verbs_server_start(&srv); /* for .fini */
 }
