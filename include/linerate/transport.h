@@ -21,12 +21,9 @@
 
 /* Bumped whenever struct lr_transport_ops changes; the registry rejects a
  * table built against another ABI. */
-#define LR_TRANSPORT_ABI 1
+#define LR_TRANSPORT_ABI 2
 
 enum lr_transport_cap {
-	/* The receiver sees every payload byte of every operation (tcp).
-	 * Per worker, lr_worker_info.blind says the same for one test. */
-	LR_CAP_RECV_COUNTS = 1u << 0,
 	LR_CAP_BIDIR = 1u << 1, /* both directions at once */
 	LR_CAP_LATENCY = 1u << 2, /* ping-pong latency mode */
 	LR_CAP_MULTI_STREAM = 1u << 3, /* several streams/QPs per flow */
@@ -96,7 +93,6 @@ struct lr_lat_samples; /* engine.h */
 /* Shared between the engine and one worker thread. */
 struct lr_worker_ctl {
 	_Atomic uint64_t bytes; /* payload bytes sent (sender) or received */
-	_Atomic uint64_t msgs;
 	const atomic_bool *stop; /* set by the engine to end the run */
 	uint64_t byte_limit; /* bytes mode: this worker's share, or 0 */
 	struct lr_lat_samples *lat; /* latency mode: where samples go */
@@ -160,8 +156,12 @@ struct lr_transport_ops {
 
 /* Registry: NULL when unknown or built against another ABI. */
 const struct lr_transport_ops *lr_transport_find(const char *name);
-/* "PREFIX'name' (known: tcp, verbs)" into buf, for error messages. */
-const char *lr_transport_names(char *buf, size_t len, const char *prefix);
+/*
+ * The transport called name, or NULL with "unknown transport 'name' (known:
+ * tcp, verbs)" in err.
+ */
+const struct lr_transport_ops *lr_transport_lookup(const char *name, char *err,
+						   size_t errlen);
 /* Iterate: returns NULL past the end. */
 const struct lr_transport_ops *lr_transport_at(unsigned idx);
 
@@ -172,6 +172,14 @@ const struct lr_transport_ops *lr_transport_at(unsigned idx);
  */
 int lr_transport_check_opts(const struct lr_transport_ops *ops,
 			    const json_t *opts, char *err, size_t errlen);
+/*
+ * Everything both ends check before a test: the transport's capabilities
+ * (both directions, latency mode, several streams), its options, then its
+ * own check(). Returns 0 or -EINVAL with the reason in err.
+ */
+int lr_transport_check(const struct lr_transport_ops *ops,
+		       const struct lr_test_params *p, const json_t *opts,
+		       char *err, size_t errlen);
 
 /* Set worker failure: error code and message, once. */
 void lr_worker_fail(struct lr_worker_ctl *ctl, int err, const char *fmt, ...)

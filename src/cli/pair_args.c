@@ -144,19 +144,12 @@ static int topt_value(const struct topt_ref *ref, const char *val, json_t *opts)
 static int check_topts(const struct opt_table *t, struct pair_cli *pc,
 		       const bool *given)
 {
-	const struct lr_transport_ops *ops =
-		lr_transport_find(pc->params.transport);
+	const struct lr_transport_ops *ops;
 	char err[256];
 
-	if (!ops) {
-		char prefix[64];
-
-		snprintf(prefix, sizeof(prefix), "unknown transport '%s' ",
-			 pc->params.transport);
-		return lr_cli_usage(
-			CMD, "--transport: %s",
-			lr_transport_names(err, sizeof(err), prefix));
-	}
+	ops = lr_transport_lookup(pc->params.transport, err, sizeof(err));
+	if (!ops)
+		return lr_cli_usage(CMD, "--transport: %s", err);
 	for (unsigned i = 0; i < t->nrefs; i++)
 		if (given[i] && t->refs[i].ops != ops)
 			return lr_cli_usage(CMD,
@@ -164,8 +157,7 @@ static int check_topts(const struct opt_table *t, struct pair_cli *pc,
 					    "not %s",
 					    t->refs[i].opt->name,
 					    t->refs[i].ops->name, ops->name);
-	if (lr_transport_check_opts(ops, pc->opts, err, sizeof(err)) ||
-	    ops->check(&pc->params, pc->opts, err, sizeof(err)))
+	if (lr_transport_check(ops, &pc->params, pc->opts, err, sizeof(err)))
 		return lr_cli_usage(CMD, "%s", err);
 	return -1;
 }

@@ -57,18 +57,10 @@ static int srv_decode(struct srv_test *t, const json_t *req)
 	if (lr_params_from_json(json_object_get(req, "params"), &t->p, err,
 				sizeof(err)))
 		goto reject;
-	t->ops = lr_transport_find(t->p.transport);
-	if (!t->ops) {
-		char prefix[64];
-
-		snprintf(prefix, sizeof(prefix), "unknown transport '%s' ",
-			 t->p.transport);
-		lr_transport_names(err, sizeof(err), prefix);
-		goto reject;
-	}
+	t->ops = lr_transport_lookup(t->p.transport, err, sizeof(err));
 	t->opts = json_object_get(req, "opts");
-	if (lr_transport_check_opts(t->ops, t->opts, err, sizeof(err)) ||
-	    t->ops->check(&t->p, t->opts, err, sizeof(err)))
+	if (!t->ops ||
+	    lr_transport_check(t->ops, &t->p, t->opts, err, sizeof(err)))
 		goto reject;
 	if (dev && strlen(dev) > 64) {
 		snprintf(err, sizeof(err),

@@ -31,15 +31,20 @@ const struct lr_transport_ops *lr_transport_find(const char *name)
 	return NULL;
 }
 
-const char *lr_transport_names(char *buf, size_t len, const char *prefix)
+const struct lr_transport_ops *lr_transport_lookup(const char *name, char *err,
+						   size_t errlen)
 {
-	const struct lr_transport_ops *ops;
-	size_t n = (size_t)snprintf(buf, len, "%s(known:", prefix);
+	const struct lr_transport_ops *ops = lr_transport_find(name);
+	size_t n;
 
-	for (unsigned i = 0; (ops = lr_transport_at(i)) && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s %s", i ? "," : "",
-				      ops->name);
-	if (n < len)
-		snprintf(buf + n, len - n, ")");
-	return buf;
+	if (ops)
+		return ops;
+	n = (size_t)snprintf(err, errlen,
+			     "unknown transport '%s' (known:", name);
+	for (unsigned i = 0; (ops = lr_transport_at(i)) && n < errlen; i++)
+		n += (size_t)snprintf(err + n, errlen - n, "%s %s",
+				      i ? "," : "", ops->name);
+	if (n < errlen)
+		snprintf(err + n, errlen - n, ")");
+	return NULL;
 }

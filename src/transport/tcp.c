@@ -171,8 +171,7 @@ static json_t *tcp_describe(const struct lr_endpoint *e)
 
 const struct lr_transport_ops lr_tcp_ops = {
 	.abi = LR_TRANSPORT_ABI,
-	.caps = LR_CAP_RECV_COUNTS | LR_CAP_BIDIR | LR_CAP_LATENCY |
-		LR_CAP_MULTI_STREAM,
+	.caps = LR_CAP_BIDIR | LR_CAP_LATENCY | LR_CAP_MULTI_STREAM,
 	.name = "tcp",
 	.description = "TCP sockets, one connection per stream and direction",
 	.options = tcp_options,

@@ -28,7 +28,6 @@ static size_t chunk(const struct lr_worker_ctl *ctl, uint64_t done, size_t size)
 static void count(struct lr_worker_ctl *ctl, size_t n)
 {
 	atomic_fetch_add_explicit(&ctl->bytes, n, memory_order_relaxed);
-	atomic_fetch_add_explicit(&ctl->msgs, 1, memory_order_relaxed);
 }
 
 static int send_loop(int fd, char *buf, size_t size, struct lr_worker_ctl *ctl)

@@ -235,8 +235,6 @@ static int reap(struct vrun *r, int *got)
 		atomic_fetch_add_explicit(&r->ctl->bytes,
 					  nmsg * r->ep->p.msg_size,
 					  memory_order_relaxed);
-		atomic_fetch_add_explicit(&r->ctl->msgs, nmsg,
-					  memory_order_relaxed);
 		r->progress = true;
 	}
 	*got = n;
@@ -398,8 +396,6 @@ static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 		if (n > 0) {
 			total += bytes;
 			atomic_fetch_add_explicit(&ctl->bytes, bytes,
-						  memory_order_relaxed);
-			atomic_fetch_add_explicit(&ctl->msgs, (uint64_t)n,
 						  memory_order_relaxed);
 		}
 	}

@@ -159,7 +159,6 @@ static void count(struct vlat *l)
 {
 	atomic_fetch_add_explicit(&l->ctl->bytes, l->ep->p.msg_size,
 				  memory_order_relaxed);
-	atomic_fetch_add_explicit(&l->ctl->msgs, 1, memory_order_relaxed);
 }
 
 static int ping(struct vlat *l, uint8_t seq)

@@ -116,3 +116,31 @@ int lr_transport_check_opts(const struct lr_transport_ops *ops,
 	}
 	return 0;
 }
+
+static int check_caps(const struct lr_transport_ops *ops,
+		      const struct lr_test_params *p, char *err, size_t errlen)
+{
+	const char *what = NULL;
+
+	if (p->bidir && !(ops->caps & LR_CAP_BIDIR))
+		what = "both directions at once";
+	else if (p->mode == LR_MODE_LAT && !(ops->caps & LR_CAP_LATENCY))
+		what = "latency mode";
+	else if (p->streams > 1 && !(ops->caps & LR_CAP_MULTI_STREAM))
+		what = "more than one stream";
+	if (!what)
+		return 0;
+	snprintf(err, errlen, "transport %s cannot run %s", ops->name, what);
+	return -EINVAL;
+}
+
+int lr_transport_check(const struct lr_transport_ops *ops,
+		       const struct lr_test_params *p, const json_t *opts,
+		       char *err, size_t errlen)
+{
+	if (check_caps(ops, p, err, errlen) ||
+	    lr_transport_check_opts(ops, opts, err, errlen) ||
+	    ops->check(p, opts, err, errlen))
+		return -EINVAL;
+	return 0;
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <string.h>
 
 #include "linerate/control.h"
@@ -100,4 +101,53 @@ Test(params, bytes_mode_clears_duration)
 		"%s", err);
 	cr_assert_eq(p.bytes, 1048576);
 	cr_assert_float_eq(p.duration_s, 0, 1e-12);
+}
+
+static int no_check(const struct lr_test_params *p, const json_t *opts,
+		    char *err, size_t errlen)
+{
+	return 0;
+}
+
+/* A transport that can do one stream, one direction, bandwidth only. */
+static const struct lr_transport_ops plain_ops = {
+	.abi = LR_TRANSPORT_ABI,
+	.caps = 0,
+	.name = "plain",
+	.check = no_check,
+};
+
+Test(params, transport_capabilities_checked)
+{
+	struct lr_test_params p;
+	char err[256];
+
+	lr_params_default(&p);
+	cr_assert_eq(lr_transport_check(&plain_ops, &p, NULL, err, sizeof(err)),
+		     0, "%s", err);
+	p.bidir = true;
+	cr_assert_eq(lr_transport_check(&plain_ops, &p, NULL, err, sizeof(err)),
+		     -EINVAL);
+	cr_assert_str_eq(err, "transport plain cannot run both directions at "
+			      "once");
+	p.bidir = false;
+	p.mode = LR_MODE_LAT;
+	cr_assert_eq(lr_transport_check(&plain_ops, &p, NULL, err, sizeof(err)),
+		     -EINVAL);
+	cr_assert_str_eq(err, "transport plain cannot run latency mode");
+	p.mode = LR_MODE_BW;
+	p.streams = 2;
+	cr_assert_eq(lr_transport_check(&plain_ops, &p, NULL, err, sizeof(err)),
+		     -EINVAL);
+	cr_assert_str_eq(err,
+			 "transport plain cannot run more than one stream");
+}
+
+Test(params, unknown_transport_named_with_the_known_ones)
+{
+	char err[256];
+
+	cr_assert_null(lr_transport_lookup("ftp", err, sizeof(err)));
+	cr_assert_str_eq(err, "unknown transport 'ftp' (known: tcp, verbs)");
+	cr_assert_not_null(lr_transport_lookup("tcp", err, sizeof(err)));
 }
