@@ -41,6 +41,14 @@ static bool srv_running;
 /* The virtual rack's NIC profile and its nominal rate (Gb/s). */
 static struct lr_profile profile;
 static double nominal;
+/*
+ * The links are shaped to a quarter of the rack's rate: 250 Mb/s needs a
+ * quarter of the packets per second of 1 Gb/s (about 21,000 at MTU 1500),
+ * which the 2-core host carries even while its hypervisor takes CPU away
+ * (steal); at 1 Gb/s such runs came in 9-13% short. The model is linear in
+ * the rate, so the comparison is the same.
+ */
+static double rate;
 
 static void load_profile(void)
 {
@@ -60,6 +68,7 @@ static void load_profile(void)
 
 		profile = *lr_topo_nic_profile(t, n);
 		nominal = lr_topo_nic_rate(t, n);
+		rate = nominal / 4;
 	}
 	profile.name = NULL; /* borrowed strings die with the topology */
 	lr_topo_free(t);
@@ -260,12 +269,12 @@ static void expect_mss(json_t *doc, unsigned mtu)
 
 Test(netns, mtu9000_goodput_matches_model, .timeout = 60)
 {
-	double want = model_gbps(9000, nominal);
+	double want = model_gbps(9000, rate);
 	json_t *doc, *d, *iv;
 
 	/* the virtual rack's link: 0.9927 x rate (DESIGN.md) */
-	cr_assert(want > 0.99 * nominal && want < 0.995 * nominal);
-	link_up(9000, nominal, nominal);
+	cr_assert(want > 0.99 * rate && want < 0.995 * rate);
+	link_up(9000, rate, rate);
 	doc = measure_link(want, "MTU 9000");
 	d = c2s(doc);
 	expect_mss(doc, 9000);
@@ -280,13 +289,13 @@ Test(netns, mtu9000_goodput_matches_model, .timeout = 60)
 
 Test(netns, mtu1500_goodput_is_lower, .timeout = 60)
 {
-	double want = model_gbps(1500, nominal);
+	double want = model_gbps(1500, rate);
 	json_t *doc;
 
 	/* 0.9564 x rate: 1448 B of payload per 1514 B frame */
-	cr_assert(want > 0.956 * nominal && want < 0.957 * nominal);
-	cr_assert_lt(want, model_gbps(9000, nominal));
-	link_up(1500, nominal, nominal);
+	cr_assert(want > 0.956 * rate && want < 0.957 * rate);
+	cr_assert_lt(want, model_gbps(9000, rate));
+	link_up(1500, rate, rate);
 	doc = measure_link(want, "MTU 1500");
 	expect_mss(doc, 1500);
 	json_decref(doc);
@@ -294,13 +303,13 @@ Test(netns, mtu1500_goodput_is_lower, .timeout = 60)
 
 Test(netns, short_link_is_seen, .timeout = 60)
 {
-	double full = model_gbps(9000, nominal);
-	double want = model_gbps(9000, nominal / 2);
+	double full = model_gbps(9000, rate);
+	double want = model_gbps(9000, rate / 2);
 	double got;
 	json_t *doc;
 
 	/* the client's end shaped to half the rate: its transmit is short */
-	link_up(9000, nominal / 2, nominal);
+	link_up(9000, rate / 2, rate);
 	doc = measure_link(want, "link at half rate");
 	got = num(c2s(doc), "gbps");
 	cr_assert_lt(got, 0.6 * full,
@@ -367,7 +376,7 @@ Test(netns, loss_lowers_throughput_and_shows_in_counters, .timeout = 60)
 
 	if (sh("command -v nft >/dev/null && command -v ethtool >/dev/null"))
 		cr_skip_test("needs nft and ethtool");
-	link_up(9000, nominal, nominal);
+	link_up(9000, rate, rate);
 	/* one MSS per packet, so a drop loses one segment, not 64 KiB */
 	cr_assert_eq(sh("ip netns exec %s ethtool -K va tso off gso off gro off"
 			" >/dev/null && ip netns exec %s ethtool -K vb tso off "
