@@ -65,6 +65,7 @@ double lr_link_goodput(const struct lr_profile *p, double rate_gbps,
 struct lr_model_opts {
 	enum lr_op op; /* default LR_OP_WRITE */
 	uint64_t msg; /* message size, 0: large messages */
+	unsigned qps; /* QPs per flow, 0: the topology's qps_per_flow or 1 */
 	bool remote_numa;
 	bool gpu_buffers;
 };
@@ -172,6 +173,7 @@ struct lr_graph {
 	const struct lr_topo *topo;
 	enum lr_op op;
 	uint64_t msg; /* message size, 0: large-message limit */
+	unsigned qps; /* QPs per flow, 0: the topology's qps_per_flow or 1 */
 	bool remote_numa; /* buffers on the NIC's other socket */
 	bool gpu_buffers; /* GPU memory: NICs with a GPU skip host paths */
 	struct lr_res *res;
@@ -190,6 +192,8 @@ int lr_graph_init(struct lr_graph *g, const struct lr_topo *t, enum lr_op op);
 int lr_graph_init_opts(struct lr_graph *g, const struct lr_topo *t,
 		       const struct lr_model_opts *o);
 void lr_graph_free(struct lr_graph *g);
+/* QPs per flow: g->qps, else the topology's qps_per_flow, else 1. */
+unsigned lr_graph_qps(const struct lr_graph *g);
 /*
  * Add a flow from one NIC instance to another; its path is every capacity
  * it crosses. Returns 0, -EHOSTUNREACH (no common switch: logged) or

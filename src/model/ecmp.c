@@ -100,7 +100,7 @@ static double host_ceiling(const struct lr_graph *g, const struct lr_flow *f)
 static void ecmp_resource(struct lr_graph *g, uint32_t r, double sum_d)
 {
 	struct lr_res *x = &g->res[r];
-	unsigned q = g->topo->qps_per_flow ? g->topo->qps_per_flow : 1;
+	unsigned q = lr_graph_qps(g);
 	unsigned m = uplink_count(g->topo, x), n = x->n_flows * q;
 	double c = x->cap / m, d = sum_d / x->n_flows / q;
 	double total = lr_ecmp_expected_total(m, c, n, d);

@@ -36,9 +36,17 @@ int lr_graph_init_opts(struct lr_graph *g, const struct lr_topo *t,
 {
 	lr_graph_init(g, t, o->op);
 	g->msg = o->msg;
+	g->qps = o->qps;
 	g->remote_numa = o->remote_numa;
 	g->gpu_buffers = o->gpu_buffers;
 	return 0;
+}
+
+unsigned lr_graph_qps(const struct lr_graph *g)
+{
+	if (g->qps)
+		return g->qps;
+	return g->topo && g->topo->qps_per_flow ? g->topo->qps_per_flow : 1;
 }
 
 void lr_graph_free(struct lr_graph *g)
