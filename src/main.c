@@ -14,6 +14,8 @@ static const struct lr_cmd commands[] = {
 	  "list RDMA ports, interfaces and PCIe links" },
 	{ "preflight", cmd_preflight, "check this host against a topology" },
 	{ "model", cmd_model, "what a topology should deliver, and why" },
+	{ "report", cmd_report,
+	  "results against the model: the verdict, located findings" },
 };
 
 static void usage(FILE *out)

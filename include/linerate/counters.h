@@ -25,6 +25,7 @@
 #ifndef LINERATE_COUNTERS_H
 #define LINERATE_COUNTERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -46,6 +47,13 @@ json_t *lr_counters_delta(const json_t *before, const json_t *after);
  */
 long long lr_counters_get(const json_t *delta, const char *group,
 			  const char *name);
+
+/*
+ * Whether a counter counts errors (symbol, CRC, link downs, sequence
+ * errors, discards, whatever a driver's ethtool statistics call an error
+ * or a discard). One list for preflight and the verdicts.
+ */
+bool lr_counter_is_error(const char *group, const char *name);
 
 /*
  * Around a test: lr_counters_begin() snapshots each of n devices (RDMA

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One "linerate.result/1" document -> one flow per direction. Everything is
+ * validated: a document of another schema, a rate that is not a finite
+ * non-negative number, a label of the wrong type are input errors named
+ * with their place.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd.h"
+#include "linerate/counters.h"
+#include "linerate/result.h"
+#include "linerate/util.h"
+
+struct doc_ctx {
+	const char *where;
+	const char *local, *remote; /* "SERVER/NIC" */
+	char lbuf[256], rbuf[256];
+	const char *set, *phase;
+	char setbuf[64];
+	int round;
+	double start, end;
+	enum lr_op op;
+	uint64_t msg;
+	unsigned qps;
+	char *err[2]; /* rising error counters: local end, remote end */
+	const char *doc_error;
+};
+
+static bool valid_name(const char *s)
+{
+	const char *slash = s ? strchr(s, '/') : NULL;
+
+	return slash && slash != s && slash[1] && !strchr(slash + 1, '/');
+}
+
+static int get_num(const struct doc_ctx *c, const json_t *obj, const char *key,
+		   const char *in, double *out)
+{
+	const json_t *j = json_object_get(obj, key);
+	double x;
+
+	if (!j || json_is_null(j)) {
+		*out = NAN;
+		return 0;
+	}
+	if (!json_is_number(j)) {
+		lr_err("%s: %s.%s is not a number", c->where, in, key);
+		return -EINVAL;
+	}
+	x = json_number_value(j);
+	if (!isfinite(x) || x < 0) {
+		lr_err("%s: %s.%s = %g: expected a finite rate >= 0", c->where,
+		       in, key, x);
+		return -EINVAL;
+	}
+	*out = x;
+	return 0;
+}
+
+static int labels_window(struct doc_ctx *c, const json_t *w)
+{
+	double s, e;
+
+	if (!w)
+		return 0;
+	if (!json_is_object(w) ||
+	    get_num(c, w, "start_unix", "flow.window", &s) ||
+	    get_num(c, w, "end_unix", "flow.window", &e)) {
+		lr_err("%s: flow.window must be {start_unix, end_unix}",
+		       c->where);
+		return -EINVAL;
+	}
+	if (!isnan(s) && !isnan(e) && e < s) {
+		lr_err("%s: flow.window ends (%.3f) before it starts (%.3f)",
+		       c->where, e, s);
+		return -EINVAL;
+	}
+	c->start = s;
+	c->end = e;
+	return 0;
+}
+
+static int labels(struct doc_ctx *c, const json_t *flow)
+{
+	const json_t *set = json_object_get(flow, "set"),
+		     *phase = json_object_get(flow, "phase"),
+		     *round = json_object_get(flow, "round");
+
+	if (!json_is_object(flow)) {
+		lr_err("%s: \"flow\" is not an object", c->where);
+		return -EINVAL;
+	}
+	c->local = json_string_value(json_object_get(flow, "local"));
+	c->remote = json_string_value(json_object_get(flow, "remote"));
+	if (!valid_name(c->local) || !valid_name(c->remote)) {
+		lr_err("%s: flow.local and flow.remote must be \"SERVER/NIC\"",
+		       c->where);
+		return -EINVAL;
+	}
+	if (json_is_integer(set)) {
+		snprintf(c->setbuf, sizeof(c->setbuf), "%lld",
+			 (long long)json_integer_value(set));
+		c->set = c->setbuf;
+	} else if (set && !(c->set = json_string_value(set))) {
+		lr_err("%s: flow.set must be a string", c->where);
+		return -EINVAL;
+	}
+	if (phase && !(c->phase = json_string_value(phase))) {
+		lr_err("%s: flow.phase must be a string", c->where);
+		return -EINVAL;
+	}
+	if (round) {
+		if (!json_is_integer(round) || json_integer_value(round) < 0 ||
+		    json_integer_value(round) > 1000000000) {
+			lr_err("%s: flow.round must be an integer >= 0",
+			       c->where);
+			return -EINVAL;
+		}
+		c->round = (int)json_integer_value(round);
+	}
+	return labels_window(c, json_object_get(flow, "window"));
+}
+
+/* "host/device" of one end of a plain pair result. */
+static const char *end_name(const json_t *end, char *buf, size_t len)
+{
+	const char *host = json_string_value(json_object_get(end, "host"));
+	const char *dev = json_string_value(
+		json_object_get(json_object_get(end, "endpoint"), "device"));
+
+	if (!host || !dev || !*host || !*dev)
+		return NULL;
+	snprintf(buf, len, "%s/%s", host, dev);
+	return buf;
+}
+
+static int names(struct doc_ctx *c, const json_t *doc, const char *local,
+		 const char *remote)
+{
+	const json_t *flow = json_object_get(doc, "flow");
+
+	if (flow)
+		return labels(c, flow);
+	c->local = local ? local :
+			   end_name(json_object_get(doc, "local"), c->lbuf,
+				    sizeof(c->lbuf));
+	c->remote = remote ? remote :
+			     end_name(json_object_get(doc, "peer"), c->rbuf,
+				      sizeof(c->rbuf));
+	if (!c->local || !c->remote) {
+		lr_err("%s: no \"flow\" labels and no host/device names in the "
+		       "result: name the ends (--local/--remote SERVER/NIC)",
+		       c->where);
+		return -EINVAL;
+	}
+	if (!valid_name(c->local) || !valid_name(c->remote)) {
+		lr_err("%s: '%s' -> '%s': names must be SERVER/NIC", c->where,
+		       c->local, c->remote);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int params(struct doc_ctx *c, const json_t *doc)
+{
+	const json_t *p = json_object_get(doc, "params");
+	const char *tr = json_string_value(json_object_get(p, "transport"));
+	const json_t *msg = json_object_get(p, "msg_size"),
+		     *st = json_object_get(p, "streams");
+	const char *op;
+
+	if (!json_is_object(p) || !tr) {
+		lr_err("%s: no params.transport", c->where);
+		return -EINVAL;
+	}
+	c->msg = json_is_integer(msg) && json_integer_value(msg) > 0 ?
+			 (uint64_t)json_integer_value(msg) :
+			 0;
+	c->qps = json_is_integer(st) && json_integer_value(st) > 0 ?
+			 (unsigned)json_integer_value(st) :
+			 1;
+	if (!strcmp(tr, "tcp")) {
+		c->op = LR_OP_STREAM;
+		return 0;
+	}
+	op = json_string_value(json_object_get(
+		json_object_get(doc, "transport_options"), "op"));
+	if (!op || !strcmp(op, "write"))
+		c->op = LR_OP_WRITE;
+	else if (!strcmp(op, "read"))
+		c->op = LR_OP_READ;
+	else if (!strcmp(op, "send"))
+		c->op = LR_OP_SEND;
+	else {
+		lr_err("%s: unknown transport_options.op '%s' (write, read, "
+		       "send)",
+		       c->where, op);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void append(char **s, const char *dev, const char *name, long long d)
+{
+	char *n = *s ? vd_fmt("%s, %s %s +%lld", *s, dev, name, d) :
+		       vd_fmt("%s %s +%lld", dev, name, d);
+
+	if (n) {
+		free(*s);
+		*s = n;
+	}
+}
+
+/* Rising error counters of one end's {DEV: delta}. */
+static char *rising(const json_t *devs)
+{
+	const char *dev, *group, *name;
+	const json_t *d, *g, *x;
+	char *s = NULL;
+
+	json_object_foreach((json_t *)devs, dev, d)
+		json_object_foreach(json_object_get(d, "groups"), group, g)
+			json_object_foreach((json_t *)g, name, x)
+				if (json_integer_value(x) >=
+					    vd_limits.min_error_delta &&
+				    lr_counter_is_error(group, name))
+					append(&s, dev, name,
+					       (long long)json_integer_value(
+						       x));
+	return s;
+}
+
+static void counters(struct doc_ctx *c, const json_t *doc)
+{
+	const json_t *ctr = json_object_get(doc, "counters");
+
+	c->err[0] = rising(json_object_get(ctr, "local"));
+	c->err[1] = rising(json_object_get(ctr, "peer"));
+}
+
+static int intervals(const struct doc_ctx *c, const json_t *d,
+		     struct vd_flow *f)
+{
+	const json_t *iv = json_object_get(d, "intervals"), *x;
+	size_t i, n = json_array_size(iv);
+
+	if (n > vd_limits.max_intervals)
+		n = vd_limits.max_intervals;
+	if (!n)
+		return 0;
+	f->iv = malloc(n * sizeof(*f->iv));
+	if (!f->iv)
+		return -ENOMEM;
+	json_array_foreach(iv, i, x) {
+		double g;
+
+		if (i >= n)
+			break;
+		if (get_num(c, x, "gbps", "intervals[]", &g))
+			return -EINVAL;
+		f->iv[f->n_iv++] = isnan(g) ? 0.0f : (float)g;
+	}
+	return 0;
+}
+
+static int iv_stats(const struct doc_ctx *c, const json_t *d, struct vd_flow *f)
+{
+	const json_t *s = json_object_get(d, "interval_gbps");
+	const json_t *n = json_object_get(s, "n");
+
+	f->iv_min = f->iv_med = f->iv_max = NAN;
+	if (!s)
+		return 0;
+	if (get_num(c, s, "min", "interval_gbps", &f->iv_min) ||
+	    get_num(c, s, "median", "interval_gbps", &f->iv_med) ||
+	    get_num(c, s, "max", "interval_gbps", &f->iv_max))
+		return -EINVAL;
+	f->iv_n = json_is_integer(n) && json_integer_value(n) > 0 ?
+			  (unsigned)json_integer_value(n) :
+			  0;
+	return 0;
+}
+
+static int retrans(const struct doc_ctx *c, const json_t *d, struct vd_flow *f)
+{
+	const json_t *r = json_object_get(d, "retransmits");
+
+	f->retrans = f->retrans_ratio = NAN;
+	if (json_is_object(r))
+		return get_num(c, r, "segments", "retransmits", &f->retrans) ||
+		       get_num(c, r, "ratio", "retransmits", &f->retrans_ratio);
+	if (get_num(c, d, "retransmits", "directions[]", &f->retrans) ||
+	    get_num(c, d, "retransmit_ratio", "directions[]",
+		    &f->retrans_ratio))
+		return -EINVAL;
+	return 0;
+}
+
+static int direction(struct lr_verdict *v, struct doc_ctx *c, const json_t *d,
+		     long set)
+{
+	const char *dir = json_string_value(json_object_get(d, "direction"));
+	bool c2s = dir && !strcmp(dir, "c2s");
+	struct vd_flow *f;
+
+	if (!dir || (!c2s && strcmp(dir, "s2c"))) {
+		lr_err("%s: directions[].direction must be \"c2s\" or \"s2c\"",
+		       c->where);
+		return -EINVAL;
+	}
+	f = vd_flow_new(v);
+	if (!f)
+		return -ENOMEM;
+	f->where = vd_strdup(c->where);
+	f->src = vd_strdup(c2s ? c->local : c->remote);
+	f->dst = vd_strdup(c2s ? c->remote : c->local);
+	f->dir = vd_strdup(dir);
+	f->err_src = vd_strdup(c->err[c2s ? 0 : 1]);
+	f->err_dst = vd_strdup(c->err[c2s ? 1 : 0]);
+	f->set = (uint32_t)set;
+	f->round = c->round;
+	f->start = c->start;
+	f->end = c->end;
+	f->op = c->op;
+	f->msg = c->msg;
+	f->qps = c->qps;
+	if (!f->where || !f->src || !f->dst || !f->dir)
+		return -ENOMEM;
+	if (get_num(c, d, "gbps", "directions[]", &f->gbps) ||
+	    iv_stats(c, d, f) || intervals(c, d, f) || retrans(c, d, f))
+		return -EINVAL;
+	if (isnan(f->gbps)) {
+		f->verdict = VD_FAILED;
+		f->error = vd_strdup(c->doc_error ? c->doc_error :
+						    "no rate in the result");
+	}
+	return 0;
+}
+
+/* The first error's message of a result whose status is not ok. */
+static const char *doc_error(const json_t *doc)
+{
+	const json_t *e = json_array_get(json_object_get(doc, "errors"), 0);
+	const char *m = json_string_value(json_object_get(e, "message"));
+
+	return m ? m : NULL;
+}
+
+static int flows(struct lr_verdict *v, struct doc_ctx *c, const json_t *doc)
+{
+	const json_t *dirs = json_object_get(doc, "directions"), *d;
+	char own[32];
+	long set;
+	size_t i;
+
+	if (!json_is_array(dirs)) {
+		lr_err("%s: no \"directions\" array", c->where);
+		return -EINVAL;
+	}
+	if (!c->set) {
+		/* a pair test alone: its own set */
+		snprintf(own, sizeof(own), "#%zu", v->n_docs);
+		c->set = own;
+	}
+	set = vd_set_get(v, c->phase, c->set);
+	if (set < 0)
+		return (int)set;
+	json_array_foreach(dirs, i, d) {
+		int ret = direction(v, c, d, set);
+
+		if (ret)
+			return ret;
+	}
+	if (!i && c->doc_error)
+		return lr_verdict_add_failed(v, c->local, c->remote, c->set,
+					     c->phase, c->doc_error);
+	return 0;
+}
+
+int vd_load_doc(struct lr_verdict *v, const json_t *doc, const char *where,
+		const char *local, const char *remote)
+{
+	struct doc_ctx c = { .where = where, .round = -1 };
+	const char *schema = json_string_value(json_object_get(doc, "schema"));
+	const char *status = json_string_value(json_object_get(doc, "status"));
+	size_t first = v->n_flows;
+	int ret;
+
+	c.start = c.end = NAN;
+	if (!json_is_object(doc)) {
+		lr_err("%s: not a JSON object", where);
+		return -EINVAL;
+	}
+	if (!schema || strcmp(schema, LR_RESULT_SCHEMA)) {
+		lr_err("%s: schema '%s', expected '%s'", where,
+		       schema ? schema : "(none)", LR_RESULT_SCHEMA);
+		return -EINVAL;
+	}
+	if (status && strcmp(status, "ok"))
+		c.doc_error = doc_error(doc);
+	ret = names(&c, doc, local, remote);
+	if (!ret)
+		ret = params(&c, doc);
+	if (!ret) {
+		counters(&c, doc);
+		ret = flows(v, &c, doc);
+	}
+	free(c.err[0]);
+	free(c.err[1]);
+	if (!ret)
+		v->n_docs++;
+	else
+		vd_flows_drop(v, first);
+	return ret;
+}

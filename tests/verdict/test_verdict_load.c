@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The verdict's inputs: documents and streams, labels, per-flow verdicts
+ * against the model of the same set, and every bad input refused with its
+ * place.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static struct lr_topo *topo;
+static struct lr_verdict *v;
+static json_t *rep;
+
+static void setup(void)
+{
+	topo = fabric("adaptive");
+	v = lr_verdict_new();
+	cr_assert_not_null(v);
+	rep = NULL;
+}
+
+static void teardown(void)
+{
+	json_decref(rep);
+	lr_verdict_free(v);
+	lr_topo_free(topo);
+}
+
+TestSuite(load, .init = setup, .fini = teardown);
+
+static const json_t *flow_at(size_t i)
+{
+	return json_array_get(json_object_get(rep, "flows"), i);
+}
+
+static const char *verdict_at(size_t i)
+{
+	return json_string_value(json_object_get(flow_at(i), "verdict"));
+}
+
+static double num_at(size_t i, const char *key)
+{
+	return json_number_value(json_object_get(flow_at(i), key));
+}
+
+static void compute(void)
+{
+	cr_assert_eq(lr_verdict_compute(v, topo), 0);
+	rep = lr_verdict_json(v, NULL);
+	cr_assert_not_null(rep);
+}
+
+/*
+ * The model's rate of a 100G RoCE link at 4096-byte packets:
+ * 100 x 4096 / (4096 + 82) = 98.037 Gb/s (the 1 MiB messages' RETH is
+ * negligible); 5% tolerance: pass from 93.14.
+ */
+Test(load, verdicts_against_the_set)
+{
+	add(v, "n1/m0", "n2/m0", "a", 97.0);
+	add(v, "n3/m0", "n4/m0", "a", 80.0);
+	add(v, "n5/m0", "n6/m0", "a", 120.0);
+	compute();
+	cr_assert_str_eq(verdict_at(0), "pass");
+	cr_assert_str_eq(verdict_at(1), "below");
+	cr_assert_str_eq(verdict_at(2), "above");
+	cr_assert_float_eq(num_at(0, "expected_gbps"), 98.03, 0.01);
+	cr_assert_float_eq(num_at(1, "ratio"), 80.0 / 98.03, 0.001);
+	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_BELOW);
+}
+
+/*
+ * Two flows into one NIC in the same set share its receive link: the
+ * expectation is half the link each (49.01), not the lone pair's 98.03.
+ */
+Test(load, expectation_of_the_concurrent_set)
+{
+	add(v, "n1/m0", "n3/m0", "a", 48.0);
+	add(v, "n2/m0", "n3/m0", "a", 48.5);
+	add(v, "n4/m0", "n3/m0", "b", 97.0);
+	compute();
+	cr_assert_float_eq(num_at(0, "expected_gbps"), 49.01, 0.01);
+	cr_assert_str_eq(verdict_at(0), "pass");
+	cr_assert_str_eq(verdict_at(1), "pass");
+	cr_assert_float_eq(num_at(2, "expected_gbps"), 98.03, 0.01);
+	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_OK);
+	cr_assert_str_eq(json_string_value(json_object_get(rep, "verdict")),
+			 "pass");
+}
+
+Test(load, healthy_set_passes_without_findings)
+{
+	add(v, "n1/m0", "n2/m0", "a", 97.5);
+	add(v, "n1/m1", "n2/m1", "a", 97.5);
+	add(v, "n5/m0", "n1/m0", "b", 97.0);
+	compute();
+	cr_assert_eq(json_array_size(json_object_get(rep, "findings")), 0);
+	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_OK);
+}
+
+/* A plain pair result: names from the hosts and devices, or the caller's. */
+Test(load, plain_pair_names)
+{
+	json_t *d = result_doc("x/y", "z/w", "s", 97.0, NAN, NAN);
+
+	json_object_del(d, "flow");
+	json_object_set_new(d, "local",
+			    json_pack("{s:s, s:{s:s}}", "host", "n1",
+				      "endpoint", "device", "m0"));
+	json_object_set_new(d, "peer",
+			    json_pack("{s:s, s:{s:s}}", "host", "n2",
+				      "endpoint", "device", "m0"));
+	cr_assert_eq(lr_verdict_add_result(v, d, "r.json", NULL, NULL), 0);
+	cr_assert_eq(lr_verdict_add_result(v, d, "r2.json", "n3/m1", "n4/m1"),
+		     0);
+	json_decref(d);
+	compute();
+	cr_assert_str_eq(json_string_value(json_object_get(flow_at(0), "src")),
+			 "n1/m0");
+	cr_assert_str_eq(json_string_value(json_object_get(flow_at(1), "dst")),
+			 "n4/m1");
+	cr_assert_str_eq(verdict_at(0), "pass");
+}
+
+/* s2c is remote -> local. */
+Test(load, reverse_direction)
+{
+	json_t *d = result_doc("n1/m0", "n2/m0", "a", 97.0, NAN, NAN);
+
+	json_object_set_new(json_array_get(json_object_get(d, "directions"), 0),
+			    "direction", json_string("s2c"));
+	cr_assert_eq(lr_verdict_add_result(v, d, "t", NULL, NULL), 0);
+	json_decref(d);
+	compute();
+	cr_assert_str_eq(json_string_value(json_object_get(flow_at(0), "src")),
+			 "n2/m0");
+}
+
+Test(load, failed_flow_and_run_finding)
+{
+	add(v, "n1/m0", "n2/m0", "a", 97.0);
+	cr_assert_eq(lr_verdict_add_failed(v, "n3/m0", "n4/m0", "a", "test",
+					   "peer died"),
+		     0);
+	cr_assert_eq(lr_verdict_add_run_finding(v, "n7", "unreachable",
+						"ssh: connection refused"),
+		     0);
+	compute();
+	cr_assert_str_eq(verdict_at(1), "failed");
+	cr_assert_eq(count_kind(rep, "failed", NULL), 1);
+	cr_assert_eq(count_kind(rep, "unreachable", NULL), 1);
+	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_BELOW);
+}
+
+Test(load, run_object_is_carried)
+{
+	json_t *run = json_pack("{s:f}", "seconds", 12.5);
+
+	add(v, "n1/m0", "n2/m0", "a", 97.0);
+	cr_assert_eq(lr_verdict_compute(v, topo), 0);
+	rep = lr_verdict_json(v, run);
+	cr_assert_float_eq(json_number_value(json_object_get(
+				   json_object_get(rep, "run"), "seconds")),
+			   12.5, 1e-9);
+	json_decref(run);
+}
+
+/* ---- bad input ---- */
+
+static int add_doc(json_t *d)
+{
+	int ret = lr_verdict_add_result(v, d, "bad.json:3", NULL, NULL);
+
+	json_decref(d);
+	return ret;
+}
+
+Test(load, other_schema_refused)
+{
+	json_t *d = result_doc("n1/m0", "n2/m0", "a", 97.0, NAN, NAN);
+
+	json_object_set_new(d, "schema", json_string("linerate.result/2"));
+	cr_assert_eq(add_doc(d), -EINVAL);
+	d = result_doc("n1/m0", "n2/m0", "a", 97.0, NAN, NAN);
+	json_object_set_new(d, "schema", json_string("linerate.model/1"));
+	cr_assert_eq(add_doc(d), -EINVAL);
+}
+
+Test(load, negative_rate_refused)
+{
+	cr_assert_eq(add_doc(result_doc("n1/m0", "n2/m0", "a", -1.0, NAN, NAN)),
+		     -EINVAL);
+	cr_assert_eq(
+		add_doc(result_doc("n1/m0", "n2/m0", "a", 90.0, -3.0, NAN)),
+		-EINVAL);
+}
+
+Test(load, bad_labels_refused)
+{
+	json_t *d = result_doc("n1", "n2/m0", "a", 97.0, NAN, NAN);
+
+	cr_assert_eq(add_doc(d), -EINVAL);
+	d = result_doc("n1/m0", "n2/m0", "a", 97.0, NAN, NAN);
+	json_object_set_new(
+		json_object_get(d, "flow"), "window",
+		json_pack("{s:f, s:f}", "start_unix", 10.0, "end_unix", 5.0));
+	cr_assert_eq(add_doc(d), -EINVAL);
+}
+
+Test(load, unknown_nic_refused)
+{
+	add(v, "n1/m0", "n2/m7", "a", 97.0);
+	cr_assert_eq(lr_verdict_compute(v, topo), -EINVAL);
+}
+
+Test(load, unknown_server_refused)
+{
+	add(v, "n1/m0", "n99/m0", "a", 97.0);
+	cr_assert_eq(lr_verdict_compute(v, topo), -EINVAL);
+}
+
+Test(load, two_results_claiming_one_flow)
+{
+	add(v, "n1/m0", "n2/m0", "a", 97.0);
+	add(v, "n1/m0", "n2/m0", "a", 96.0);
+	cr_assert_eq(lr_verdict_compute(v, topo), -EINVAL);
+}
+
+/* ---- files: a document, a stream ---- */
+
+static char *tmpfile_with(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/lr-verdict-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+Test(load, stream_and_document_files)
+{
+	json_t *a = result_doc("n1/m0", "n2/m0", "a", 97.0, NAN, NAN),
+	       *b = result_doc("n3/m0", "n4/m0", "a", 97.0, NAN, NAN);
+	char *sa = json_dumps(a, JSON_COMPACT),
+	     *sb = json_dumps(b, JSON_COMPACT),
+	     *pretty = json_dumps(a, JSON_INDENT(2)), text[8192];
+	char *path;
+
+	snprintf(text, sizeof(text), "%s\n\n%s\n", sa, sb);
+	path = tmpfile_with(text);
+	cr_assert_eq(lr_verdict_load_file(v, path), 0);
+	unlink(path);
+	path = tmpfile_with(pretty);
+	cr_assert_eq(lr_verdict_load_file(v, path), 0);
+	unlink(path);
+	/* the pretty document repeats flow 1 of set a */
+	cr_assert_eq(lr_verdict_compute(v, topo), -EINVAL);
+	free(sa);
+	free(sb);
+	free(pretty);
+	json_decref(a);
+	json_decref(b);
+}
+
+Test(load, truncated_stream_adds_nothing)
+{
+	json_t *a = result_doc("n1/m0", "n2/m0", "a", 97.0, NAN, NAN);
+	char *sa = json_dumps(a, JSON_COMPACT), text[8192];
+	char *path;
+
+	snprintf(text, sizeof(text), "%s\n%.*s\n", sa, (int)strlen(sa) / 2, sa);
+	path = tmpfile_with(text);
+	cr_assert_eq(lr_verdict_load_file(v, path), -EINVAL);
+	unlink(path);
+	/* nothing of the bad file stayed */
+	cr_assert_eq(lr_verdict_compute(v, topo), -EINVAL);
+	free(sa);
+	json_decref(a);
+}
