@@ -163,7 +163,9 @@ static int set_graph(struct lr_verdict *v, struct vd_set *s, struct lr_graph *g,
 		     uint32_t *gi)
 {
 	const struct vd_flow *f0 = &v->flows[s->flows[0]];
-	struct lr_model_opts o = { .op = f0->op, .msg = f0->msg };
+	struct lr_model_opts o = { .op = f0->op,
+				   .msg = f0->msg,
+				   .qps = f0->qps };
 	size_t n = 0;
 	int ret;
 
