@@ -70,11 +70,34 @@ struct lr_model_opts {
 	bool gpu_buffers;
 };
 
-/* ---- PCIe ---- */
+/* ---- PCIe (src/model/pcie.c; docs/model.md cites the spec) ---- */
+
+/* A PCIe link and the transfer sizes its DMA uses. */
+struct lr_pcie_link {
+	unsigned gen, width;
+	unsigned max_payload; /* MPS, bytes; 0: 256 */
+	unsigned max_read_req; /* MRRS, bytes; 0: 512 */
+	unsigned read_completion; /* completions of the root port; 0: MPS */
+};
 
 /* Raw rate per direction after line encoding, Gb/s; 0 for unknown gen. */
 double lr_pcie_raw_gbps(unsigned gen, unsigned width);
-/* Usable DMA rate per direction at a max payload size (TLP + DLLP costs). */
+/* Share of the link taken by SKP ordered sets (0 in flit mode). */
+double lr_pcie_skp_fraction(unsigned gen);
+/* The spec's AckFactor (= UpdateFactor) for an MPS and a width. */
+double lr_pcie_ack_factor(unsigned max_payload, unsigned width);
+/* Share taken by Ack and UpdateFC DLLPs (full duplex). */
+double lr_pcie_dllp_fraction(unsigned gen, unsigned width,
+			     unsigned max_payload);
+/* Bytes per TLP beyond its data: a memory write or a read completion. */
+unsigned lr_pcie_tlp_overhead(unsigned gen, bool completion);
+/* Data bytes per read completion: min(MPS, MRRS, root completions). */
+unsigned lr_pcie_completion_bytes(const struct lr_pcie_link *l);
+/* Posted memory writes at MPS: a NIC receiving into host memory. */
+double lr_pcie_write_gbps(const struct lr_pcie_link *l);
+/* Read completions: a NIC transmitting from host memory. */
+double lr_pcie_read_gbps(const struct lr_pcie_link *l);
+/* The lower of the two directions at an MPS (MRRS 512). */
 double lr_pcie_dma_gbps(unsigned gen, unsigned width, unsigned max_payload);
 
 /* ---- one NIC on its own (for preflight: the cost of a mismatch) ---- */
@@ -109,6 +132,7 @@ struct lr_nic_spec {
 	const struct lr_profile *profile;
 	double rate_gbps; /* link rate (may differ from the profile's) */
 	unsigned pcie_gen, pcie_width, max_payload;
+	unsigned max_read_req, read_completion; /* 0: MRRS 512, MPS */
 	bool remote_numa;
 	double inter_socket_gbps;
 	enum lr_op op; /* 0: LR_OP_WRITE */
@@ -116,9 +140,10 @@ struct lr_nic_spec {
 };
 
 /*
- * Expected single-flow goodput of one NIC (transmit; spec->op and msg, by
- * default large WRITEs) and its ceilings: link, PCIe slot, inter-socket
- * link for a remote buffer. *limit is the index of the binding one.
+ * Expected single-flow goodput of one NIC (spec->op and msg, by default
+ * large WRITEs) to a NIC of the same type, and its ceilings: link, PCIe
+ * slot (reads as the sender, writes as the receiver), inter-socket link
+ * for a remote buffer. *limit is the index of the binding one.
  * Returns the number of ceilings written (<= max).
  */
 size_t lr_model_nic(const struct lr_nic_spec *spec, struct lr_ceiling *chain,
@@ -134,7 +159,7 @@ struct lr_nic_type {
 	uint32_t example_nic;
 	size_t count;
 	double gbps;
-	struct lr_ceiling chain[4];
+	struct lr_ceiling chain[8];
 	size_t n_chain, limit;
 };
 

@@ -110,6 +110,8 @@ struct lr_host_tmpl {
 	unsigned sockets;
 	double inter_socket_gbps; /* per direction */
 	unsigned max_payload; /* PCIe max payload size, bytes */
+	unsigned max_read_req; /* PCIe max read request size, bytes */
+	unsigned read_completion; /* root port's completion size, 0: MPS */
 	int line, col;
 };
 

@@ -134,6 +134,19 @@ static int hop(struct path_build *b, enum lr_res_kind k, size_t id, double cap)
 	return 0;
 }
 
+static double pcie_cap(const struct lr_host_tmpl *h, unsigned gen,
+		       unsigned width, bool tx)
+{
+	struct lr_pcie_link l = { .gen = gen,
+				  .width = width,
+				  .max_payload = h->max_payload,
+				  .max_read_req = h->max_read_req,
+				  .read_completion = h->read_completion };
+
+	/* transmit: the NIC reads host memory; receive: it writes it */
+	return tx ? lr_pcie_read_gbps(&l) : lr_pcie_write_gbps(&l);
+}
+
 /* Host side of a NIC: inter-socket, PCIe switch uplink, NIC slot. */
 static int host_hops(struct path_build *b, uint32_t nic, bool tx)
 {
@@ -156,12 +169,11 @@ static int host_hops(struct path_build *b, uint32_t nic, bool tx)
 
 		ret = hop(b, tx ? LR_RES_PSW_RD : LR_RES_PSW_WR,
 			  (size_t)n->server * MAX_PSW + (size_t)nt->pcie_switch,
-			  lr_pcie_dma_gbps(p->gen, p->width, h->max_payload));
+			  pcie_cap(h, p->gen, p->width, tx));
 	}
 	if (!ret && nt->pcie_gen)
 		ret = hop(b, tx ? LR_RES_PCIE_RD : LR_RES_PCIE_WR, nic,
-			  lr_pcie_dma_gbps(nt->pcie_gen, nt->pcie_width,
-					   h->max_payload));
+			  pcie_cap(h, nt->pcie_gen, nt->pcie_width, tx));
 	return ret;
 }
 

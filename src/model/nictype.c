@@ -36,12 +36,24 @@ size_t lr_model_nic(const struct lr_nic_spec *spec, struct lr_ceiling *chain,
 			    spec->msg),
 	    what);
 	if (spec->pcie_gen) {
+		struct lr_pcie_link l = {
+			.gen = spec->pcie_gen,
+			.width = spec->pcie_width,
+			.max_payload = spec->max_payload,
+			.max_read_req = spec->max_read_req,
+			.read_completion = spec->read_completion,
+		};
+
+		snprintf(what, sizeof(what),
+			 "PCIe Gen%u x%u, read completions of %u B",
+			 spec->pcie_gen, spec->pcie_width,
+			 lr_pcie_completion_bytes(&l));
+		put(chain, max, &n, LR_RES_PCIE_RD, lr_pcie_read_gbps(&l),
+		    what);
 		snprintf(what, sizeof(what), "PCIe Gen%u x%u, max payload %u B",
 			 spec->pcie_gen, spec->pcie_width,
 			 spec->max_payload ? spec->max_payload : 256);
-		put(chain, max, &n, LR_RES_PCIE_RD,
-		    lr_pcie_dma_gbps(spec->pcie_gen, spec->pcie_width,
-				     spec->max_payload),
+		put(chain, max, &n, LR_RES_PCIE_WR, lr_pcie_write_gbps(&l),
 		    what);
 	}
 	if (spec->remote_numa && spec->inter_socket_gbps > 0) {
@@ -73,6 +85,8 @@ void lr_nic_spec_of(const struct lr_topo *t, uint32_t nic,
 		.pcie_gen = nt->pcie_gen,
 		.pcie_width = nt->pcie_width,
 		.max_payload = h->max_payload,
+		.max_read_req = h->max_read_req,
+		.read_completion = h->read_completion,
 		.inter_socket_gbps = h->inter_socket_gbps,
 	};
 }
@@ -82,6 +96,8 @@ static bool same_type(const struct lr_nic_spec *a, const struct lr_nic_spec *b)
 	return a->profile == b->profile && a->rate_gbps == b->rate_gbps &&
 	       a->pcie_gen == b->pcie_gen && a->pcie_width == b->pcie_width &&
 	       a->max_payload == b->max_payload &&
+	       a->max_read_req == b->max_read_req &&
+	       a->read_completion == b->read_completion &&
 	       a->remote_numa == b->remote_numa &&
 	       a->inter_socket_gbps == b->inter_socket_gbps;
 }

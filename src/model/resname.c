@@ -108,20 +108,29 @@ const char *lr_link_what(const struct lr_profile *p, double rate, enum lr_op op,
 }
 
 static const char *pcie_what(const struct lr_topo *t, uint32_t srv, int psw,
-			     uint32_t nic, char *buf, size_t len)
+			     uint32_t nic, bool rd, char *buf, size_t len)
 {
 	const struct lr_host_tmpl *h = &t->tmpls[t->servers[srv].tmpl];
-	unsigned gen, width;
+	struct lr_pcie_link l = { .max_payload = h->max_payload,
+				  .max_read_req = h->max_read_req,
+				  .read_completion = h->read_completion };
+	char size[48];
 
 	if (psw >= 0) {
-		gen = h->pswitches[psw].gen;
-		width = h->pswitches[psw].width;
+		l.gen = h->pswitches[psw].gen;
+		l.width = h->pswitches[psw].width;
 	} else {
-		gen = lr_topo_nic_tmpl(t, &t->nics[nic])->pcie_gen;
-		width = lr_topo_nic_tmpl(t, &t->nics[nic])->pcie_width;
+		l.gen = lr_topo_nic_tmpl(t, &t->nics[nic])->pcie_gen;
+		l.width = lr_topo_nic_tmpl(t, &t->nics[nic])->pcie_width;
 	}
-	snprintf(buf, len, "PCIe Gen%u x%u, max payload %u B%s", gen, width,
-		 h->max_payload, psw >= 0 ? ", shared switch uplink" : "");
+	if (rd)
+		snprintf(size, sizeof(size), "read completions of %u B",
+			 lr_pcie_completion_bytes(&l));
+	else
+		snprintf(size, sizeof(size), "max payload %u B",
+			 h->max_payload);
+	snprintf(buf, len, "PCIe Gen%u x%u, %s%s", l.gen, l.width, size,
+		 psw >= 0 ? ", shared switch uplink" : "");
 	return buf;
 }
 
@@ -162,11 +171,12 @@ const char *lr_res_what(const struct lr_graph *g, uint32_t r, char *buf,
 				    buf, len);
 	case LR_RES_PCIE_RD:
 	case LR_RES_PCIE_WR:
-		return pcie_what(t, t->nics[x->id].server, -1, x->id, buf, len);
+		return pcie_what(t, t->nics[x->id].server, -1, x->id,
+				 x->kind == LR_RES_PCIE_RD, buf, len);
 	case LR_RES_PSW_RD:
 	case LR_RES_PSW_WR:
 		return pcie_what(t, x->id / MAX_PSW, (int)(x->id % MAX_PSW), 0,
-				 buf, len);
+				 x->kind == LR_RES_PSW_RD, buf, len);
 	case LR_RES_XSOCK_TX:
 	case LR_RES_XSOCK_RX:
 		snprintf(buf, len,

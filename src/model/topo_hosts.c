@@ -184,20 +184,40 @@ static int h_xsock(struct yctx *c, yaml_node_t *n, void *o)
 		      &((struct tmpl_ctx *)o)->h->inter_socket_gbps);
 }
 
-static int h_mps(struct yctx *c, yaml_node_t *n, void *o)
+/* A PCIe transfer size: a power of two from lo to 4096. */
+static int pcie_size(struct yctx *c, yaml_node_t *n, const char *key,
+		     unsigned long lo, unsigned *out)
 {
 	unsigned long v;
 	char fb[64];
 
-	if (y_uint(c, n, "pcie_max_payload", 128, 4096, &v))
+	if (y_uint(c, n, key, lo, 4096, &v))
 		return -EINVAL;
 	if (v & (v - 1))
 		return y_err(c, n,
-			     "%s for pcie_max_payload (expected 128, "
-			     "256, 512, 1024, 2048 or 4096)",
-			     y_found(n, fb, sizeof(fb)));
-	((struct tmpl_ctx *)o)->h->max_payload = (unsigned)v;
+			     "%s for %s (expected a power of two from %lu "
+			     "to 4096)",
+			     y_found(n, fb, sizeof(fb)), key, lo);
+	*out = (unsigned)v;
 	return 0;
+}
+
+static int h_mps(struct yctx *c, yaml_node_t *n, void *o)
+{
+	return pcie_size(c, n, "pcie_max_payload", 128,
+			 &((struct tmpl_ctx *)o)->h->max_payload);
+}
+
+static int h_mrrs(struct yctx *c, yaml_node_t *n, void *o)
+{
+	return pcie_size(c, n, "pcie_max_read_request", 128,
+			 &((struct tmpl_ctx *)o)->h->max_read_req);
+}
+
+static int h_cpl(struct yctx *c, yaml_node_t *n, void *o)
+{
+	return pcie_size(c, n, "pcie_read_completion", 64,
+			 &((struct tmpl_ctx *)o)->h->read_completion);
 }
 
 static int h_pswitches(struct yctx *c, yaml_node_t *n, void *o)
@@ -216,6 +236,8 @@ static const struct yfield host_fields[] = {
 	{ "sockets", h_sockets, false },
 	{ "inter_socket", h_xsock, false },
 	{ "pcie_max_payload", h_mps, false },
+	{ "pcie_max_read_request", h_mrrs, false },
+	{ "pcie_read_completion", h_cpl, false },
 };
 
 static int resolve_pswitch(struct yctx *c, struct tmpl_ctx *x, size_t i)
@@ -273,6 +295,7 @@ static int parse_host(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *o)
 	h = &t->tmpls[t->n_tmpls++];
 	*h = (struct lr_host_tmpl){ .sockets = 1,
 				    .max_payload = 256,
+				    .max_read_req = 512,
 				    .line = y_line(k),
 				    .col = y_col(k) };
 	h->name = strdup(y_scalar(k));

@@ -17,6 +17,8 @@ static void expected_spec(const struct lr_topo *t, const struct lr_nic *nic,
 		.pcie_gen = n->tmpl->pcie_gen,
 		.pcie_width = n->tmpl->pcie_width,
 		.max_payload = n->host->max_payload,
+		.max_read_req = n->host->max_read_req,
+		.read_completion = n->host->read_completion,
 		.inter_socket_gbps = n->host->inter_socket_gbps,
 	};
 	n->expected = pf_ceiling(&n->spec, NULL, 0);

@@ -83,7 +83,7 @@ Test(cli, preflight_findings_exit_1)
 		     1);
 	cr_assert_str_eq(out,
 			 "! mlx5_0 PCIe Gen4 x16, expected Gen5 x16: "
-			 "ceiling ~218.93 Gb/s instead of 392.14 Gb/s\n"
+			 "ceiling ~225.51 Gb/s instead of 392.14 Gb/s\n"
 			 "node1: 2 NICs checked against topo/roce-cx7.yaml "
 			 "(gpu-node): 1 finding\n");
 }

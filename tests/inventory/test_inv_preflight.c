@@ -129,12 +129,12 @@ Test(preflight, gen4_slot)
 
 	check("roce-gen4", "roce-cx7.yaml", "node1", NULL);
 	assert_one("mlx5_0 PCIe Gen4 x16, expected Gen5 x16: "
-		   "ceiling ~218.93 Gb/s instead of 392.14 Gb/s");
+		   "ceiling ~225.51 Gb/s instead of 392.14 Gb/s");
 	cr_assert_str_eq(
 		json_string_value(json_object_get(finding(0), "limited_by")),
 		"PCIe Gen4 x16, max payload 256 B");
 	nic = json_array_get(json_object_get(doc, "nics"), 0);
-	cr_assert_float_eq(num(nic, "ceiling_gbps"), 218.93, 1e-9);
+	cr_assert_float_eq(num(nic, "ceiling_gbps"), 225.51, 1e-9);
 	cr_assert_float_eq(num(nic, "findings"), 1, 1e-9);
 	nic = json_array_get(json_object_get(doc, "nics"), 1);
 	cr_assert_float_eq(num(nic, "ceiling_gbps"), 392.14, 1e-9);
@@ -159,7 +159,7 @@ Test(preflight, pcie_switch_uplink_at_gen4)
 {
 	check("roce-switch-gen4", "roce-cx7.yaml", "node1", NULL);
 	assert_one("mlx5_0 PCIe switch psw0 uplink (0000:16:00.0) Gen4 x16, "
-		   "expected Gen5 x16: ceiling ~218.93 Gb/s instead of "
+		   "expected Gen5 x16: ceiling ~225.51 Gb/s instead of "
 		   "392.14 Gb/s");
 	cr_assert_str_eq(
 		json_string_value(json_object_get(finding(0), "check")),

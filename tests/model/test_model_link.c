@@ -159,64 +159,6 @@ Test(link, impossible_profiles_have_no_goodput)
 	cr_assert_eq(lr_link_efficiency(&p, LR_OP_WRITE, 0), 0.0);
 }
 
-Test(pcie, raw_and_dma)
-{
-	assert_gbps(lr_pcie_raw_gbps(5, 16), 504.1231);
-	assert_gbps(lr_pcie_raw_gbps(4, 16), 252.0615);
-	assert_gbps(lr_pcie_raw_gbps(3, 8), 63.0154);
-	assert_gbps(lr_pcie_raw_gbps(2, 8), 32.0);
-	assert_gbps(lr_pcie_dma_gbps(5, 16, 256), 504.1231 * 256 / 280 * 0.95);
-	cr_assert(lr_pcie_dma_gbps(5, 16, 256) > 416 &&
-			  lr_pcie_dma_gbps(5, 16, 256) < 460,
-		  "DESIGN: 416-460");
-	cr_assert(lr_pcie_dma_gbps(4, 16, 256) > 210 &&
-			  lr_pcie_dma_gbps(4, 16, 256) < 230,
-		  "DESIGN: 210-230");
-	cr_assert(lr_pcie_dma_gbps(5, 16, 128) < lr_pcie_dma_gbps(5, 16, 256));
-	cr_assert_eq(lr_pcie_raw_gbps(9, 16), 0.0);
-}
-
-Test(pcie, nic_400g_in_gen4_x16_slot)
-{
-	struct lr_profile p = roce(400, 9000, 0);
-	struct lr_nic_spec spec = { .profile = &p,
-				    .rate_gbps = 400,
-				    .pcie_gen = 4,
-				    .pcie_width = 16,
-				    .max_payload = 256 };
-	struct lr_ceiling chain[4];
-	size_t limit, n;
-	double gbps;
-
-	n = lr_model_nic(&spec, chain, 4, &limit, &gbps);
-	cr_assert_eq(n, 2);
-	cr_assert_eq(chain[limit].kind, LR_RES_PCIE_RD);
-	assert_gbps(gbps, 218.9335);
-	cr_assert_str_eq(chain[limit].what, "PCIe Gen4 x16, max payload 256 B");
-	spec.pcie_gen = 5;
-	lr_model_nic(&spec, chain, 4, &limit, &gbps);
-	cr_assert_eq(chain[limit].kind, LR_RES_NIC_TX);
-	assert_gbps(gbps, 392.1493);
-}
-
-Test(pcie, remote_numa_is_limited_by_inter_socket)
-{
-	struct lr_profile p = roce(400, 9000, 0);
-	struct lr_nic_spec spec = { .profile = &p,
-				    .rate_gbps = 400,
-				    .pcie_gen = 5,
-				    .pcie_width = 16,
-				    .remote_numa = true,
-				    .inter_socket_gbps = 300 };
-	struct lr_ceiling chain[4];
-	size_t limit;
-	double gbps;
-
-	cr_assert_eq(lr_model_nic(&spec, chain, 4, &limit, &gbps), 3);
-	cr_assert_eq(chain[limit].kind, LR_RES_XSOCK_TX);
-	assert_gbps(gbps, 300);
-}
-
 Test(link, rates)
 {
 	double v;

@@ -357,3 +357,36 @@ Test(parse, routing_and_tolerance)
 		    "adaptive, ecmp)");
 	lr_diags_free(&d);
 }
+
+Test(parse, pcie_transfer_sizes)
+{
+	struct lr_diags d = { 0 };
+	struct lr_topo *t;
+
+	t = load_ok(PROFILES "hosts:\n  h:\n"
+			     "    pcie_max_read_request: 4096\n"
+			     "    pcie_read_completion: 64\n"
+			     "    nics: [ { name: n0, profile: p } ]\n" SERVERS
+			     "switches: [ { name: l, tier: leaf, servers: "
+			     "\"s[1-4]\" } ]\n");
+	cr_assert_eq(t->tmpls[0].max_payload, 256, "default MPS");
+	cr_assert_eq(t->tmpls[0].max_read_req, 4096);
+	cr_assert_eq(t->tmpls[0].read_completion, 64);
+	lr_topo_free(t);
+	t = load_ok(PROFILES HOSTS SERVERS SWITCHES);
+	cr_assert_eq(t->tmpls[0].max_read_req, 512, "default MRRS");
+	cr_assert_eq(t->tmpls[0].read_completion, 0, "default: the MPS");
+	lr_topo_free(t);
+	load_bad(PROFILES "hosts:\n  h:\n"
+			  "    pcie_max_read_request: 300\n"
+			  "    pcie_read_completion: 32\n"
+			  "    nics: [ { name: n0, profile: p } ]\n" SERVERS,
+		 &d);
+	expect_diag(&d, 10, 28,
+		    "'300' for pcie_max_read_request (expected a power of two "
+		    "from 128 to 4096)");
+	expect_diag(
+		&d, 11, 27,
+		"'32' for pcie_read_completion (expected an integer from 64");
+	lr_diags_free(&d);
+}
