@@ -68,6 +68,11 @@ static json_t *flow(const struct lr_verdict *v, const struct vd_flow *f)
 	json_object_set_new(j, "ratio",
 			    f->verdict <= VD_ABOVE ? num(f->ratio) :
 						     json_null());
+	json_object_set_new(j, "ecmp_slowest_gbps",
+			    f->ecmp_slowest > 0 &&
+					    f->ecmp_slowest < f->expected ?
+				    num(f->ecmp_slowest) :
+				    json_null());
 	json_object_set_new(j, "limited_by", str(f->limited_by));
 	json_object_set_new(j, "interval_gbps",
 			    json_pack("{s:o, s:o, s:o}", "min", num(f->iv_min),

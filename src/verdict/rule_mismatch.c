@@ -5,6 +5,7 @@
  * faster than declared, more uplinks). One finding per such resource.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vd.h"
@@ -24,11 +25,16 @@ int vd_rule_mismatch(struct lr_verdict *v)
 
 	for (size_t i = 0; i < v->n_flows; i++) {
 		struct vd_flow *x = &v->flows[i];
-		const char *what = x->limited_by ? x->limited_by : x->src;
+		char what[256];
 		struct vd_finding *f;
 
 		if (x->verdict != VD_ABOVE)
 			continue;
+		/* "n1/m0 (nic-link-tx)" -> "n1/m0" */
+		snprintf(what, sizeof(what), "%s",
+			 x->limited_by ? x->limited_by : x->src);
+		if (strstr(what, " ("))
+			*strstr(what, " (") = '\0';
 		f = find(v, first, what);
 		if (!f)
 			f = vd_finding_add(v, what, "mismatch", true,

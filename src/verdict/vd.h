@@ -154,6 +154,21 @@ long vd_partner(const struct vd_flow *f, long nic);
 const char *vd_nic_name(const struct lr_topo *t, long nic, char *buf,
 			size_t len);
 
+/* rules_util.c */
+/* The flows that touch a NIC (after compute). */
+size_t vd_nic_flows(const struct lr_verdict *v, long nic, const uint32_t **out);
+/* nic passes in some flow whose partner is not except. */
+bool vd_fine_elsewhere(const struct lr_verdict *v, long nic, long except);
+/* below and not yet explained by a finding */
+bool vd_open_below(const struct vd_flow *f);
+/* leaf switch of a NIC instance */
+int vd_leaf(const struct lr_verdict *v, long nic);
+/* Whether a subject ("a/m0 <-> b/m0") names name as a whole word. */
+bool vd_mentions(const char *subject, const char *name);
+/* A finding of a kind (NULL: any) about subject, or NULL. */
+struct vd_finding *vd_finding_find(struct lr_verdict *v, const char *kind,
+				   const char *subject);
+
 /* rules: each adds its findings and claims the flows it explains. */
 struct vd_rule {
 	const char *name;

@@ -20,10 +20,11 @@
 #include "linerate/verdict.h"
 
 /*
- * 8 servers (n1..n8) of 2 NICs (m0 rail 0, m1 rail 1) at 100G RoCE with
- * PCIe Gen5 x16 (the link binds: 97.5 Gb/s large writes), n1-n4 on leaf
- * la, n5-n8 on leaf lb, each leaf with 8 x 100G uplinks to two spines:
- * 1:1, so the model's rate of any set below is the link's.
+ * 12 servers (n1..n12) of 2 NICs (m0 rail 0, m1 rail 1) at 100G RoCE with
+ * PCIe Gen5 x16 (the link binds: 98.03 Gb/s large writes), n1-n4 on leaf
+ * la, n5-n8 on lb, n9-n12 on lc, each leaf with 8 x 100G uplinks to two
+ * spines: 1:1, so with adaptive routing the model's rate of a flow is the
+ * link's unless two flows share a NIC.
  */
 static const char fabric_yaml[] =
 	"version: 1\n"
@@ -37,11 +38,13 @@ static const char fabric_yaml[] =
 	"      - {name: m0, profile: r100, rail: 0, pcie: gen5 x16}\n"
 	"      - {name: m1, profile: r100, rail: 1, pcie: gen5 x16}\n"
 	"servers:\n"
-	"  - {hosts: 'n[1-8]', template: h}\n"
+	"  - {hosts: 'n[1-12]', template: h}\n"
 	"switches:\n"
 	"  - {name: la, tier: leaf, servers: 'n[1-4]', uplinks: 8, "
 	"uplink_rate: 100G, up: 's[1-2]'}\n"
 	"  - {name: lb, tier: leaf, servers: 'n[5-8]', uplinks: 8, "
+	"uplink_rate: 100G, up: 's[1-2]'}\n"
+	"  - {name: lc, tier: leaf, servers: 'n[9-12]', uplinks: 8, "
 	"uplink_rate: 100G, up: 's[1-2]'}\n"
 	"  - {name: 's[1-2]', tier: spine}\n"
 	"routing: {mode: %s}\n"
