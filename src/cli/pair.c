@@ -39,6 +39,7 @@ int cmd_pair(int argc, char **argv)
 
 	if (ret >= 0)
 		return ret;
+	lr_place_configure(&pc.place);
 	o = (struct lr_pair_opts){
 		.peer_host = pc.host,
 		.port = pc.port,

@@ -32,6 +32,8 @@ enum {
 	O_CTIMEOUT,
 	O_DEV,
 	O_PEER_DEV,
+	O_NUMA,
+	O_CPUS,
 };
 
 static const struct option base_opts[] = {
@@ -53,6 +55,8 @@ static const struct option base_opts[] = {
 	{ "connect-timeout", required_argument, NULL, O_CTIMEOUT },
 	{ "dev", required_argument, NULL, O_DEV },
 	{ "peer-dev", required_argument, NULL, O_PEER_DEV },
+	{ "numa", required_argument, NULL, O_NUMA },
+	{ "cpus", required_argument, NULL, O_CPUS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 };
@@ -105,6 +109,12 @@ static void pair_usage(const struct opt_table *t)
 	       "  --latency          ping-pong latency instead of bandwidth\n"
 	       "  --dev NAME         local device or interface\n"
 	       "  --peer-dev NAME    the server's device or interface\n"
+	       "  --numa auto|N|off  buffers, rings and workers on the device's "
+	       "NUMA node\n"
+	       "                     (auto, the default), on node N, or not "
+	       "placed\n"
+	       "  --cpus LIST        pin the workers to these CPUs (e.g. 2-5), "
+	       "one each\n"
 	       "  --json             print the linerate.result/1 document\n"
 	       "  --output FILE      also write the document to FILE "
 	       "(atomically)\n"
@@ -233,6 +243,15 @@ static int generic_opt(int c, const char *arg, struct pair_cli *pc,
 			       -1;
 	case O_DEV: pc->dev = arg; return -1;
 	case O_PEER_DEV: pc->peer_dev = arg; return -1;
+	case O_NUMA:
+	case O_CPUS: {
+		char err[160];
+
+		if ((c == O_NUMA ? lr_place_parse_numa : lr_place_parse_cpus)(
+			    arg, &pc->place, err, sizeof(err)))
+			return lr_cli_usage(CMD, "%s", err);
+		return -1;
+	}
 	case 'v': lr_log_set_level(LR_LOG_DEBUG); return -1;
 	}
 	return LR_EXIT_USAGE;

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "linerate/place.h"
 #include "linerate/transport.h"
 
 struct pair_cli {
@@ -17,6 +18,7 @@ struct pair_cli {
 	const char *output; /* --output FILE */
 	double connect_timeout_s;
 	bool json;
+	struct lr_place_cfg place; /* --numa, --cpus */
 };
 
 /* Returns -1 when the command line was fine, else the exit code to use. */

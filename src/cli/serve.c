@@ -7,12 +7,13 @@
 
 #include "linerate/cli.h"
 #include "linerate/control.h"
+#include "linerate/place.h"
 #include "linerate/util.h"
 
 static void serve_usage(void)
 {
 	printf("usage: linerate serve [--listen ADDR[:PORT]] [--once] "
-	       "[--timeout S] [-q|-v]\n"
+	       "[--timeout S] [--numa auto|N|off] [--cpus LIST] [-q|-v]\n"
 	       "       linerate serve --stdio\n\n"
 	       "  --listen ADDR[:PORT]  control address (default: every "
 	       "address, port %d)\n"
@@ -20,6 +21,13 @@ static void serve_usage(void)
 	       "  --stdio               one session on stdin/stdout (for ssh)\n"
 	       "  --timeout S           bound on data connection set-up "
 	       "(default 10)\n"
+	       "  --numa auto|N|off     each test's buffers, rings and workers "
+	       "on its device's\n"
+	       "                        NUMA node (default auto), on node N, "
+	       "or not placed\n"
+	       "  --cpus LIST           pin the workers to these CPUs, one each "
+	       "(tests at once\n"
+	       "                        take different cores)\n"
 	       "  -q, --quiet           warnings and errors only\n"
 	       "  -v, --verbose         debug messages\n\n"
 	       "Limits a client cannot exceed: %u streams, %llu MiB messages, "
@@ -46,6 +54,8 @@ int cmd_serve(int argc, char **argv)
 		{ "once", no_argument, NULL, '1' },
 		{ "stdio", no_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "numa", required_argument, NULL, 'n' },
+		{ "cpus", required_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -53,6 +63,8 @@ int cmd_serve(int argc, char **argv)
 	};
 	struct lr_serve_opts o = { .port = LR_CTL_PORT, .timeout_ms = 10000 };
 	char host[256] = "";
+	struct lr_place_cfg place = { .numa = LR_NUMA_AUTO };
+	char err[160];
 	double timeout = 10;
 	int c, stdio = 0;
 
@@ -78,6 +90,13 @@ int cmd_serve(int argc, char **argv)
 					   3600, &timeout))
 				return LR_EXIT_USAGE;
 			break;
+		case 'n':
+		case 'c':
+			if ((c == 'n' ? lr_place_parse_numa :
+					lr_place_parse_cpus)(optarg, &place,
+							     err, sizeof(err)))
+				return lr_cli_usage("serve", "%s", err);
+			break;
 		case 'q': lr_log_set_level(LR_LOG_WARN); break;
 		case 'v': lr_log_set_level(LR_LOG_DEBUG); break;
 		case 'h': serve_usage(); return LR_EXIT_OK;
@@ -88,6 +107,7 @@ int cmd_serve(int argc, char **argv)
 		return lr_cli_usage("serve", "unexpected argument '%s'",
 				    argv[optind]);
 	o.timeout_ms = (int)(timeout * 1000);
+	lr_place_configure(&place);
 	if (stdio)
 		return serve_stdio(o.timeout_ms);
 	o.listen_host = host[0] ? host : NULL;

@@ -83,6 +83,10 @@ static void tcp_destroy(struct lr_endpoint *e)
 			close(ep->fds[i]);
 	if (ep->lfd >= 0)
 		close(ep->lfd);
+	for (unsigned i = 0; ep->bufs && i < ep->nconns; i++)
+		lr_place_free(ep->bufs[i], ep->buflen);
+	free(ep->bufs);
+	lr_place_release(&ep->pl);
 	free(ep->fds);
 	free(ep);
 }
@@ -166,6 +170,9 @@ static json_t *tcp_describe(const struct lr_endpoint *e)
 	json_object_set_new(o, "transport", json_string("tcp"));
 	json_object_set_new(o, "connections", json_integer(ep->nconns));
 	tcp_describe_fd(ep, o);
+	json_object_set_new(
+		o, "placement",
+		lr_place_describe(&ep->pl, ep->bufs ? ep->bufs[0] : NULL));
 	return o;
 }
 

@@ -167,8 +167,10 @@ int tcp_connect(struct lr_endpoint *e, const json_t *peer_info)
 	uint64_t token;
 	int ret;
 
-	if (ep->role == LR_ROLE_SERVER)
-		return server_accept_all(ep);
+	if (ep->role == LR_ROLE_SERVER) {
+		ret = server_accept_all(ep);
+		return ret ? ret : tcp_place(ep);
+	}
 	if (parse_peer(peer_info, &port, &token)) {
 		lr_err("tcp: the server's info has no valid port and token");
 		return -EPROTO;
@@ -178,5 +180,5 @@ int tcp_connect(struct lr_endpoint *e, const json_t *peer_info)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return tcp_place(ep);
 }

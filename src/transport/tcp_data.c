@@ -116,14 +116,8 @@ int tcp_run_worker(struct lr_endpoint *e, unsigned idx,
 	int ret;
 
 	lr_tcp_ops.worker_info(e, idx, &info);
-	buf = malloc(size);
-	if (!buf) {
-		lr_worker_fail(ctl, -ENOMEM,
-			       "tcp: no memory for a %zu-byte "
-			       "buffer",
-			       size);
-		return -ENOMEM;
-	}
+	lr_place_pin(&ep->pl, idx);
+	buf = ep->bufs[idx];
 	memset(buf, 0xa5, size);
 	if (ep->params.mode == LR_MODE_LAT)
 		ret = pingpong(ep->fds[idx], buf, size,
@@ -132,6 +126,35 @@ int tcp_run_worker(struct lr_endpoint *e, unsigned idx,
 		ret = send_loop(ep->fds[idx], buf, size, ctl);
 	else
 		ret = recv_loop(ep->fds[idx], buf, size, ctl);
-	free(buf);
 	return ret;
+}
+
+/* The netdev's device decides the node and the workers' CPUs; every
+ * worker's buffer is bound to that node before its first touch. */
+int tcp_place(struct tcp_ep *ep)
+{
+	char ifname[32] = "", devdir[96];
+
+	if (ep->dev[0])
+		snprintf(ifname, sizeof(ifname), "%s", ep->dev);
+	else if (ep->nconns &&
+		 lr_sock_ifname(ep->fds[0], ifname, sizeof(ifname)))
+		ifname[0] = '\0';
+	snprintf(devdir, sizeof(devdir), "sys/class/net/%s/device", ifname);
+	lr_place_plan(&ep->pl, ifname, ifname[0] ? devdir : NULL, ep->nconns);
+	ep->bufs = calloc(ep->nconns ? ep->nconns : 1, sizeof(*ep->bufs));
+	if (!ep->bufs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < ep->nconns; i++) {
+		size_t len = (size_t)ep->params.msg_size;
+
+		ep->bufs[i] = lr_place_alloc(&ep->pl, &len, false);
+		if (!ep->bufs[i]) {
+			lr_err("tcp: no memory for a %zu-byte buffer: %s", len,
+			       strerror(errno));
+			return -ENOMEM;
+		}
+		ep->buflen = len;
+	}
+	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "linerate/place.h"
 #include "linerate/transport.h"
 #include "transport_int.h"
 
@@ -29,12 +30,17 @@ struct tcp_ep {
 	int *fds; /* one per worker */
 	char dev[32];
 	char peer_host[256];
+	struct lr_place pl; /* from the netdev's device (tcp_place) */
+	char **bufs; /* one per worker, on the device's node */
+	size_t buflen;
 };
 
 void tcp_opts_parse(const json_t *opts, struct tcp_opts *out);
 const char *tcp_token_str(uint64_t token, char buf[TCP_TOKEN_LEN]);
 int tcp_mss(int fd);
 int tcp_connect(struct lr_endpoint *e, const json_t *peer_info);
+/* Placement and buffers, once the connections are up. */
+int tcp_place(struct tcp_ep *ep);
 int tcp_run_worker(struct lr_endpoint *e, unsigned idx,
 		   struct lr_worker_ctl *ctl);
 

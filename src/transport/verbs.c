@@ -327,6 +327,7 @@ static void verbs_worker_info(const struct lr_endpoint *ep, unsigned idx,
 static int verbs_run_worker(struct lr_endpoint *ep, unsigned idx,
 			    struct lr_worker_ctl *ctl)
 {
+	lr_place_pin(&ep->pl, idx);
 	if (ep->p.mode == LR_MODE_LAT)
 		return lr_vlat_run(ep, ctl);
 	return lr_vdata_run(ep, &ep->d[idx], ctl);
@@ -350,6 +351,8 @@ static json_t *verbs_describe(const struct lr_endpoint *ep)
 	json_object_set_new(
 		j, "connection",
 		json_string(ep->o.cm ? "rdma_cm" : "control channel"));
+	json_object_set_new(j, "placement",
+			    lr_place_describe(&ep->pl, ep->buf));
 	return j;
 }
 

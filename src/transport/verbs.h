@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "linerate/place.h"
 #include "linerate/transport.h"
 
 #define LR_VERBS_POST_LIST_MAX 64u
@@ -105,6 +106,7 @@ struct lr_endpoint {
 	uint32_t peer_rd_atom;
 
 	struct lr_vcm *cm; /* --cm */
+	struct lr_place pl; /* NUMA node and worker CPUs (lr_vres_create) */
 };
 
 /* verbs.c */

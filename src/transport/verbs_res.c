@@ -4,6 +4,7 @@
  * MR, CQ, QP) and released by a ladder in reverse order.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,20 +12,25 @@
 #include "linerate/util.h"
 #include "verbs.h"
 
+/* Mapped, bound to the device's node before the first touch, zeroed. */
 static int alloc_buffer(struct lr_endpoint *ep)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t len = 2 * (ep->p.msg_size < 64 ? 64 : ep->p.msg_size);
 
-	len = (len + page - 1) / page * page;
-	ep->buf = aligned_alloc(page, len);
+	ep->buf = lr_place_alloc(&ep->pl, &len, false);
 	if (!ep->buf) {
-		lr_err("verbs: cannot allocate %zu bytes of buffer", len);
+		lr_err("verbs: cannot allocate %zu bytes of buffer: %s", len,
+		       strerror(errno));
 		return -ENOMEM;
 	}
-	memset(ep->buf, 0, len);
 	ep->buflen = len;
 	return 0;
+}
+
+static void free_buffer(struct lr_endpoint *ep)
+{
+	lr_place_free(ep->buf, ep->buflen);
+	ep->buf = NULL;
 }
 
 static int create_cq(struct lr_endpoint *ep, struct lr_vdir *d)
@@ -96,6 +102,8 @@ int lr_vres_create_qp(struct lr_endpoint *ep, struct lr_vdir *d,
 	return lr_vqp_to_init(ep, q->qp);
 }
 
+static int create_all(struct lr_endpoint *ep);
+
 static void destroy_dir(struct lr_vdir *d)
 {
 	for (unsigned i = 0; d->qps && i < d->nqp; i++) {
@@ -134,6 +142,23 @@ destroy:
 /* PD, buffer, MR and every direction's CQ and QPs (qps[] allocated). */
 int lr_vres_create(struct lr_endpoint *ep)
 {
+	char devdir[128];
+	int ret;
+
+	snprintf(devdir, sizeof(devdir), "sys/class/infiniband/%s/device",
+		 ep->dev.name);
+	lr_place_plan(&ep->pl, ep->dev.name, devdir, ep->nd);
+	/* The provider's rings (CQ, QP) follow this thread's policy. */
+	lr_place_mem_begin(&ep->pl);
+	ret = create_all(ep);
+	lr_place_mem_done(&ep->pl);
+	if (ret)
+		lr_place_release(&ep->pl);
+	return ret;
+}
+
+static int create_all(struct lr_endpoint *ep)
+{
 	unsigned i;
 	int ret;
 
@@ -169,8 +194,7 @@ destroy_dirs:
 	ibv_dereg_mr(ep->mr);
 	ep->mr = NULL;
 free_buf:
-	free(ep->buf);
-	ep->buf = NULL;
+	free_buffer(ep);
 dealloc_pd:
 	ibv_dealloc_pd(ep->pd);
 	ep->pd = NULL;
@@ -184,9 +208,9 @@ void lr_vres_destroy(struct lr_endpoint *ep)
 	if (ep->mr)
 		ibv_dereg_mr(ep->mr);
 	ep->mr = NULL;
-	free(ep->buf);
-	ep->buf = NULL;
+	free_buffer(ep);
 	if (ep->pd)
 		ibv_dealloc_pd(ep->pd);
 	ep->pd = NULL;
+	lr_place_release(&ep->pl);
 }
