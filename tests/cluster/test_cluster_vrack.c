@@ -401,3 +401,26 @@ Test(vrack, slow_uplink_limits_a_pair_across_leaves, .timeout = 90)
 	expect_rate(fab, "dn-r0-1", "100Mbit");
 	measure("vr1", "vr3", model_at(100), "vr1 -> vr3, uplink at 100 Mb/s");
 }
+
+/* Slurm on the rack: one step on every server runs in its namespace. */
+Test(vrack, slurm_runs_a_step_in_every_server, .timeout = 60)
+{
+	const char *conf = vrack_slurm_up(&rack);
+	char out[512];
+
+	cr_assert_eq(vrack_capture(out, sizeof(out),
+				   "SLURM_CONF=%s srun -N4 --ntasks-per-node=1 "
+				   "hostname | sort | tr '\\n' ' '",
+				   conf),
+		     0);
+	cr_assert_str_eq(out, "vr1 vr2 vr3 vr4 ");
+	/* the task has its server's name and NICs: vr3's r1 is 10.81.0.3 */
+	cr_assert_eq(
+		vrack_capture(out, sizeof(out),
+			      "SLURM_CONF=%s srun -N1 -w vr3 sh -c "
+			      "'echo $SLURMD_NODENAME-$(hostname); "
+			      "ip -4 -br addr show r1' | awk '{ print $NF }'",
+			      conf),
+		0);
+	cr_assert_str_eq(out, "vr3-vr3\n10.81.0.3/24");
+}

@@ -41,11 +41,21 @@ static char *strip_quotes(char *v)
 	return v;
 }
 
+static void free_env(struct vrack *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->keys[i]);
+		free(r->vals[i]);
+	}
+	r->n = 0;
+}
+
 static void load_env(struct vrack *r)
 {
 	char path[160], line[512];
 	FILE *f;
 
+	free_env(r);
 	snprintf(path, sizeof(path), "%s/env", r->state);
 	f = fopen(path, "r");
 	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
@@ -91,11 +101,7 @@ void vrack_down(struct vrack *r)
 		return;
 	sh("%s/scripts/vrack -q down --name %s --state %s", source_root(),
 	   r->name, r->state);
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->keys[i]);
-		free(r->vals[i]);
-	}
-	r->n = 0;
+	free_env(r);
 	r->up = false;
 }
 
@@ -163,4 +169,17 @@ int vrack_capture(char *out, size_t len, const char *fmt, ...)
 		out[--n] = '\0';
 	st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+const char *vrack_slurm_up(struct vrack *r)
+{
+	if (sh("command -v srun >/dev/null && command -v sinfo >/dev/null && "
+	       "test -x /usr/sbin/slurmctld && test -x /usr/sbin/slurmd && "
+	       "test -x /usr/sbin/munged"))
+		cr_skip_test("needs slurmctld, slurmd, slurm-client and munge "
+			     "(scripts/install-deps)");
+	cr_assert_eq(vrack_cmd(r, "slurm up >/dev/null"), 0,
+		     "scripts/vrack slurm up failed");
+	load_env(r);
+	return vrack_must(r, "VRACK_SLURM_CONF");
 }

@@ -34,6 +34,10 @@ void vrack_down(struct vrack *r);
 int vrack_cmd(struct vrack *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* `scripts/vrack slurm up` (skips the test without Slurm's packages);
+ * returns the rack's slurm.conf, for SLURM_CONF. vrack_down() stops it. */
+const char *vrack_slurm_up(struct vrack *r);
+
 /* A key of the env file (without quotes), or NULL. */
 const char *vrack_get(const struct vrack *r, const char *key);
 /* The same, failing the test when absent. */
