@@ -16,6 +16,8 @@ static const struct lr_cmd commands[] = {
 	{ "model", cmd_model, "what a topology should deliver, and why" },
 	{ "report", cmd_report,
 	  "results against the model: the verdict, located findings" },
+	{ "cluster", cmd_cluster,
+	  "accept a rack: agents on every server, phases, verdict" },
 };
 
 static void usage(FILE *out)
@@ -30,7 +32,8 @@ static void usage(FILE *out)
 			commands[i].summary);
 	fprintf(out, "\n'linerate COMMAND --help' describes each command.\n"
 		     "exit codes: 0 ok, 1 below expectation or findings, "
-		     "2 usage or input error, 3 runtime failure\n");
+		     "2 usage or input error, 3 runtime failure\n"
+		     "(cluster: 130 when interrupted)\n");
 }
 
 int main(int argc, char **argv)

@@ -20,6 +20,7 @@ int cmd_pair(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_preflight(int argc, char **argv);
 int cmd_model(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 /*

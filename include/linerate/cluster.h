@@ -100,4 +100,57 @@ int lr_plan_retest(struct lr_plan *p, const struct lr_topo *t,
 		   const bool *alive, const struct lr_plan_flow *below,
 		   size_t n);
 
+/* ---- the run ---- */
+
+enum lr_launcher {
+	LR_LAUNCH_SSH,
+	LR_LAUNCH_SLURM,
+};
+
+struct lr_cluster_opts {
+	const struct lr_topo *topo;
+	const bool *selected; /* servers to run (--hosts), NULL: all */
+	const char *ssh; /* --ssh CMD, word-split; NULL: "ssh" */
+	enum lr_launcher launcher;
+	const char *remote_linerate; /* NULL: "linerate" */
+	unsigned fanout; /* agents starting at once */
+	unsigned phases; /* bit per enum lr_phase */
+	const char *transport; /* "tcp" or "verbs" */
+	double duration_s;
+	unsigned rounds; /* pairs rounds, 0: all */
+	const char *out_dir;
+	size_t slurm_nodes; /* nodes of the allocation (Slurm) */
+	bool resume;
+	bool progress; /* a progress line on stderr */
+	bool quiet; /* no verdict text */
+	bool json; /* the report document on stdout */
+	volatile int *stop; /* set by SIGINT: stop the running set */
+};
+
+/* What a run did, for the summary and the exit code. */
+struct lr_cluster_summary {
+	double elapsed_s; /* the whole run */
+	double window_s; /* inside the sets' traffic windows */
+	double agents_s; /* starting the agents and the hosts phase */
+	size_t servers, servers_up;
+	size_t sets_run, sets_resumed, flows_run;
+	bool interrupted;
+	bool input_error; /* every agent failed for a reason of the input */
+	int exit_code; /* enum lr_exit, or 130 */
+};
+
+/*
+ * Run the phases; writes DIR/results.jsonl, DIR/hosts.json and the reports.
+ * Returns 0 (the summary says how it went) or -errno when the run could not
+ * start (logged).
+ */
+int lr_cluster_run(const struct lr_cluster_opts *o,
+		   struct lr_cluster_summary *sum);
+
+/* Split a command as rsync's -e does: blanks separate words, quotes
+ * ('...' and "...") and backslashes keep them. NULL-terminated, free with
+ * lr_argv_free; -EINVAL on an open quote or no word. */
+int lr_argv_split(const char *cmd, char ***argv);
+void lr_argv_free(char **argv);
+
 #endif

@@ -20,6 +20,7 @@
 #define LINERATE_CONTROL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,10 +62,45 @@ void lr_ctl_send_error(struct lr_ctl *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *lr_msg_type(const json_t *msg);
 
+/*
+ * nbframe.c: the same frames on non-blocking descriptors, for an event
+ * loop over many peers. Input is bounded by max_frame, queued output by
+ * max_queue.
+ */
+struct lr_nbf {
+	int rfd, wfd;
+	size_t max_frame, max_queue;
+	char *in, *out;
+	size_t in_len, in_cap;
+	size_t out_len, out_off, out_cap;
+};
+
+void lr_nbf_init(struct lr_nbf *b, int rfd, int wfd, size_t max_frame,
+		 size_t max_queue);
+void lr_nbf_free(struct lr_nbf *b);
+/* One read(): bytes read, -EAGAIN (nothing now), -ECONNRESET (closed),
+ * -EMSGSIZE (a frame does not fit) or -errno. */
+int lr_nbf_fill(struct lr_nbf *b);
+/* The next whole frame read: 1 and *msg, 0 (not yet), -EMSGSIZE or
+ * -EPROTO (err says why). */
+int lr_nbf_next(struct lr_nbf *b, json_t **msg, char *err, size_t len);
+/* Queue a frame: 0, -ENOBUFS (queue full) or -ENOMEM. */
+int lr_nbf_queue(struct lr_nbf *b, const json_t *msg);
+/* Write what is queued: 0 (all out), 1 (more to write later) or -errno. */
+int lr_nbf_flush(struct lr_nbf *b);
+bool lr_nbf_pending(const struct lr_nbf *b);
+
 /* handshake.c */
 int lr_ctl_hello_client(struct lr_ctl *c, int timeout_ms,
 			json_t **server_hello);
 int lr_ctl_hello_server(struct lr_ctl *c);
+/*
+ * The same with a secret: the client sends it in its hello, the server
+ * refuses (-EACCES, "error" frame) a hello without it. NULL: none.
+ */
+int lr_ctl_hello_client_secret(struct lr_ctl *c, int timeout_ms,
+			       const char *secret, json_t **server_hello);
+int lr_ctl_hello_server_secret(struct lr_ctl *c, const char *secret);
 
 /* params.c: strict decoding of what a peer asks for. */
 void lr_params_default(struct lr_test_params *p);
@@ -78,10 +114,28 @@ struct lr_serve_opts {
 	uint16_t port;
 	int once; /* serve one session, then return */
 	int timeout_ms; /* data connection set-up bound */
+	/* Required in every client's hello (NULL: none): the per-run secret
+	 * of a cluster run (LINERATE_SECRET). */
+	const char *secret;
+	/* Accept agent sessions (the cluster coordinator) from clients that
+	 * presented the secret; never without one. */
+	bool agents;
 };
 int lr_serve_tcp(const struct lr_serve_opts *o);
 /* One session on already-open descriptors (stdio or an accepted socket). */
 int lr_serve_session(struct lr_ctl *c, const char *bind_host, int timeout_ms);
+/* The same with the options' secret and agents (stdio: agents, no secret). */
+int lr_serve_session_opts(struct lr_ctl *c, const char *bind_host,
+			  const struct lr_serve_opts *o);
+/* Serve one accepted connection (a thread of its own unless o->once). */
+void lr_serve_conn(int fd, const struct lr_serve_opts *o);
+
+/*
+ * agent.c: an agent session of a cluster run, after the coordinator's
+ * "agent" frame: inventory, a listener for the peers' pair tests, flows
+ * prepared toward peers and started together on "go" (docs/cluster.md).
+ */
+int lr_agent_session(struct lr_ctl *c, const struct lr_serve_opts *o);
 
 /* client.c */
 struct lr_pair_opts {
@@ -92,9 +146,21 @@ struct lr_pair_opts {
 	const json_t *opts; /* transport options */
 	const char *dev; /* local device */
 	const char *peer_dev; /* the server's device */
+	const char *secret; /* presented in the hello, NULL: none */
 };
 /* Run one test; r is filled with whatever was measured, errors included.
  * Returns 0 or the first -errno. */
 int lr_pair_run(const struct lr_pair_opts *o, struct lr_result *r);
+/*
+ * The same in steps, for tests that start together: prepare (control
+ * session, endpoints created and connected), measure (start, run, the
+ * server's result), finish (bye, clean up, r computed; frees t). *t is
+ * set in every case and must be finished; o must outlive it.
+ */
+struct lr_pair_test;
+int lr_pair_prepare(const struct lr_pair_opts *o, struct lr_result *r,
+		    struct lr_pair_test **t);
+int lr_pair_measure(struct lr_pair_test *t);
+void lr_pair_finish(struct lr_pair_test *t, int ret);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* linerate serve: answer 'pair' tests, over TCP or over stdin/stdout. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,6 +31,8 @@ static void serve_usage(void)
 	       "                        take different cores)\n"
 	       "  -q, --quiet           warnings and errors only\n"
 	       "  -v, --verbose         debug messages\n\n"
+	       "With LINERATE_SECRET in the environment (a cluster run under "
+	       "Slurm), every client\nmust present it.\n"
 	       "Limits a client cannot exceed: %u streams, %llu MiB messages, "
 	       "%g s tests, %u-byte control frames, %d sessions at once.\n",
 	       LR_CTL_PORT, LR_MAX_STREAMS, LR_MAX_MSG_SIZE >> 20,
@@ -38,13 +41,36 @@ static void serve_usage(void)
 
 static int serve_stdio(int timeout_ms)
 {
+	/* ssh authenticated the other end: it may drive this agent */
+	struct lr_serve_opts o = { .timeout_ms = timeout_ms, .agents = true };
 	struct lr_ctl c;
 	int ret;
 
 	lr_ctl_init(&c, STDIN_FILENO, STDOUT_FILENO, LR_CTL_MAX_FRAME_SERVER,
 		    "stdio client");
-	ret = lr_serve_session(&c, NULL, timeout_ms);
+	ret = lr_serve_session_opts(&c, NULL, &o);
 	return ret ? LR_EXIT_RUNTIME : LR_EXIT_OK;
+}
+
+/*
+ * LINERATE_SECRET (never an argument: ps shows arguments to every user):
+ * clients must present it, and those that do may drive this server as a
+ * cluster agent. Taken out of the environment once read.
+ */
+static int take_secret(char *out, size_t len)
+{
+	const char *s = getenv("LINERATE_SECRET");
+	size_t n = s ? strlen(s) : 0;
+
+	if (!s)
+		return 0;
+	if (n < 32 || n >= len || strspn(s, "0123456789abcdef") != n) {
+		lr_err("LINERATE_SECRET must be 32 to 128 hex digits");
+		return -1;
+	}
+	memcpy(out, s, n + 1);
+	unsetenv("LINERATE_SECRET");
+	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -62,7 +88,7 @@ int cmd_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lr_serve_opts o = { .port = LR_CTL_PORT, .timeout_ms = 10000 };
-	char host[256] = "";
+	char host[256] = "", secret[129] = "";
 	struct lr_place_cfg place = { .numa = LR_NUMA_AUTO };
 	char err[160];
 	double timeout = 10;
@@ -111,5 +137,12 @@ int cmd_serve(int argc, char **argv)
 	if (stdio)
 		return serve_stdio(o.timeout_ms);
 	o.listen_host = host[0] ? host : NULL;
+	if (take_secret(secret, sizeof(secret)))
+		return LR_EXIT_USAGE;
+	if (secret[0]) {
+		/* a cluster run under Slurm (docs/cluster.md) */
+		o.secret = secret;
+		o.agents = true;
+	}
 	return lr_serve_tcp(&o) ? LR_EXIT_RUNTIME : LR_EXIT_OK;
 }

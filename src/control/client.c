@@ -2,6 +2,7 @@
 /* control channel: the 'pair' end of a session. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,7 +14,7 @@
 
 #define RESULT_GRACE_MS 15000 /* the server's window ends after ours */
 
-struct cli_test {
+struct lr_pair_test {
 	const struct lr_pair_opts *o;
 	struct lr_ctl c;
 	const struct lr_transport_ops *ops;
@@ -21,13 +22,13 @@ struct cli_test {
 	struct lr_result *r;
 };
 
-static int ctl_fail(struct cli_test *t, int ret)
+static int ctl_fail(struct lr_pair_test *t, int ret)
 {
 	lr_result_add_error(t->r, "control", "%s", t->c.err);
 	return ret;
 }
 
-static int cli_open(struct cli_test *t)
+static int cli_open(struct lr_pair_test *t)
 {
 	const struct lr_pair_opts *o = t->o;
 	char peer[300];
@@ -45,7 +46,8 @@ static int cli_open(struct cli_test *t)
 	}
 	lr_sock_nodelay(fd);
 	lr_ctl_init(&t->c, fd, fd, LR_CTL_MAX_FRAME_CLIENT, peer);
-	ret = lr_ctl_hello_client(&t->c, o->connect_timeout_ms, &hello);
+	ret = lr_ctl_hello_client_secret(&t->c, o->connect_timeout_ms,
+					 o->secret, &hello);
 	if (ret)
 		return ctl_fail(t, ret);
 	json_object_set(t->r->peer, "host", json_object_get(hello, "host"));
@@ -55,7 +57,7 @@ static int cli_open(struct cli_test *t)
 	return 0;
 }
 
-static int send_msg(struct cli_test *t, json_t *m)
+static int send_msg(struct lr_pair_test *t, json_t *m)
 {
 	int ret = lr_ctl_send(&t->c, m);
 
@@ -64,7 +66,7 @@ static int send_msg(struct cli_test *t, json_t *m)
 }
 
 /* test -> ready, create, connect -> connected */
-static int cli_setup(struct cli_test *t)
+static int cli_setup(struct lr_pair_test *t)
 {
 	const struct lr_pair_opts *o = t->o;
 	struct lr_endpoint_cfg cfg = {
@@ -118,7 +120,7 @@ static int cli_setup(struct cli_test *t)
  * Why the control channel spoke during the run: the server's result (its
  * window ended a moment before ours: keep it), an error, or a close.
  */
-static int cli_interrupted(struct cli_test *t, json_t **result)
+static int cli_interrupted(struct lr_pair_test *t, json_t **result)
 {
 	int ret = lr_ctl_expect(&t->c, "result", 1000, result);
 
@@ -128,7 +130,7 @@ static int cli_interrupted(struct cli_test *t, json_t **result)
 	return -ECONNRESET;
 }
 
-static int cli_collect(struct cli_test *t, json_t *m)
+static int cli_collect(struct lr_pair_test *t, json_t *m)
 {
 	char err[256];
 	int ret = 0;
@@ -156,7 +158,7 @@ static int cli_collect(struct cli_test *t, json_t *m)
 	return 0;
 }
 
-static int cli_measure(struct cli_test *t)
+static int cli_measure(struct lr_pair_test *t)
 {
 	struct lr_engine_flow flow = { .ops = t->ops,
 				       .ep = t->ep,
@@ -179,29 +181,62 @@ static int cli_measure(struct cli_test *t)
 	return cli_collect(t, m) ? -EPROTO : ret;
 }
 
-int lr_pair_run(const struct lr_pair_opts *o, struct lr_result *r)
+int lr_pair_prepare(const struct lr_pair_opts *o, struct lr_result *r,
+		    struct lr_pair_test **out)
 {
-	struct cli_test t = { .o = o, .r = r, .c = { .rfd = -1 } };
+	struct lr_pair_test *t = calloc(1, sizeof(*t));
 	int ret;
 
 	lr_result_init(r, o->params, o->opts);
-	t.ops = lr_transport_find(o->params->transport);
-	if (!t.ops) {
+	*out = t;
+	if (!t) {
+		lr_result_add_error(r, "client", "out of memory");
+		return -ENOMEM;
+	}
+	t->o = o;
+	t->r = r;
+	t->c.rfd = -1;
+	t->ops = lr_transport_find(o->params->transport);
+	if (!t->ops) {
 		lr_result_add_error(r, "client", "unknown transport '%s'",
 				    o->params->transport);
 		return -EINVAL;
 	}
-	ret = cli_open(&t);
+	ret = cli_open(t);
 	if (!ret)
-		ret = cli_setup(&t);
+		ret = cli_setup(t);
+	return ret;
+}
+
+int lr_pair_measure(struct lr_pair_test *t)
+{
+	return cli_measure(t);
+}
+
+void lr_pair_finish(struct lr_pair_test *t, int ret)
+{
+	if (!t)
+		return;
 	if (!ret)
-		ret = cli_measure(&t);
+		send_msg(t, json_pack("{s:s}", "type", "bye"));
+	if (t->ep)
+		t->ops->destroy(t->ep);
+	if (t->c.rfd >= 0)
+		close(t->c.rfd);
+	lr_result_compute(t->r);
+	free(t);
+}
+
+int lr_pair_run(const struct lr_pair_opts *o, struct lr_result *r)
+{
+	struct lr_pair_test *t;
+	int ret = lr_pair_prepare(o, r, &t);
+
 	if (!ret)
-		send_msg(&t, json_pack("{s:s}", "type", "bye"));
-	if (t.ep)
-		t.ops->destroy(t.ep);
-	if (t.c.rfd >= 0)
-		close(t.c.rfd);
-	lr_result_compute(r);
+		ret = lr_pair_measure(t);
+	if (t)
+		lr_pair_finish(t, ret);
+	else
+		lr_result_compute(r);
 	return ret;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* control channel: the versioned hello both ends send first. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,8 +43,18 @@ static int check_hello(struct lr_ctl *c, const json_t *m)
 
 int lr_ctl_hello_client(struct lr_ctl *c, int timeout_ms, json_t **server_hello)
 {
+	return lr_ctl_hello_client_secret(c, timeout_ms, NULL, server_hello);
+}
+
+int lr_ctl_hello_client_secret(struct lr_ctl *c, int timeout_ms,
+			       const char *secret, json_t **server_hello)
+{
 	json_t *m = hello_msg(), *reply;
-	int ret = lr_ctl_send(c, m);
+	int ret;
+
+	if (secret)
+		json_object_set_new(m, "secret", json_string(secret));
+	ret = lr_ctl_send(c, m);
 
 	json_decref(m);
 	if (ret)
@@ -59,7 +71,24 @@ int lr_ctl_hello_client(struct lr_ctl *c, int timeout_ms, json_t **server_hello)
 	return 0;
 }
 
+/* Compare in time independent of where the strings differ. */
+static bool same_secret(const char *want, const char *got)
+{
+	size_t n = strlen(want), m = got ? strlen(got) : 0;
+	unsigned char d = n != m;
+
+	for (size_t i = 0; i < n; i++)
+		d |= (unsigned char)want[i] ^
+		     (unsigned char)(i < m ? got[i] : 0);
+	return !d;
+}
+
 int lr_ctl_hello_server(struct lr_ctl *c)
+{
+	return lr_ctl_hello_server_secret(c, NULL);
+}
+
+int lr_ctl_hello_server_secret(struct lr_ctl *c, const char *secret)
 {
 	json_t *m, *reply;
 	int ret = lr_ctl_expect(c, "hello", LR_CTL_HANDSHAKE_MS, &m);
@@ -67,6 +96,13 @@ int lr_ctl_hello_server(struct lr_ctl *c)
 	if (ret)
 		return ret;
 	ret = check_hello(c, m);
+	if (!ret && secret &&
+	    !same_secret(secret,
+			 json_string_value(json_object_get(m, "secret")))) {
+		snprintf(c->err, sizeof(c->err),
+			 "%s did not present this run's secret", c->peer);
+		ret = -EACCES;
+	}
 	json_decref(m);
 	if (ret) {
 		lr_ctl_send_error(c, "%s", c->err);

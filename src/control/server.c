@@ -182,9 +182,18 @@ static int srv_dispatch(struct srv_test *t, const json_t *m)
 
 int lr_serve_session(struct lr_ctl *c, const char *bind_host, int timeout_ms)
 {
+	struct lr_serve_opts o = { .timeout_ms = timeout_ms };
+
+	return lr_serve_session_opts(c, bind_host, &o);
+}
+
+int lr_serve_session_opts(struct lr_ctl *c, const char *bind_host,
+			  const struct lr_serve_opts *o)
+{
 	struct srv_test t = { .c = c };
+	int timeout_ms = o->timeout_ms;
 	json_t *m;
-	int ret = lr_ctl_hello_server(c);
+	int ret = lr_ctl_hello_server_secret(c, o->secret);
 
 	while (!ret) {
 		ret = lr_ctl_recv(c, LR_CTL_IDLE_MS, &m);
@@ -194,6 +203,10 @@ int lr_serve_session(struct lr_ctl *c, const char *bind_host, int timeout_ms)
 		if (!strcmp(lr_msg_type(m), "bye")) {
 			json_decref(m);
 			return 0;
+		}
+		if (!strcmp(lr_msg_type(m), "agent") && o->agents) {
+			json_decref(m);
+			return lr_agent_session(c, o);
 		}
 		t = (struct srv_test){ .c = c };
 		t.cfg.bind_host = bind_host;
@@ -208,7 +221,7 @@ int lr_serve_session(struct lr_ctl *c, const char *bind_host, int timeout_ms)
 
 struct conn {
 	int fd;
-	int timeout_ms;
+	struct lr_serve_opts o;
 };
 
 static void *session_thread(void *arg)
@@ -224,14 +237,14 @@ static void *session_thread(void *arg)
 	lr_sock_nodelay(cn->fd);
 	lr_ctl_init(&c, cn->fd, cn->fd, LR_CTL_MAX_FRAME_SERVER, peer);
 	/* Data connections listen where the control connection arrived. */
-	lr_serve_session(&c, local, cn->timeout_ms);
+	lr_serve_session_opts(&c, local, &cn->o);
 	close(cn->fd);
 	free(cn);
 	atomic_fetch_sub(&active_sessions, 1);
 	return NULL;
 }
 
-static void serve_one(int fd, const struct lr_serve_opts *o)
+void lr_serve_conn(int fd, const struct lr_serve_opts *o)
 {
 	struct conn *cn = malloc(sizeof(*cn));
 	pthread_t th;
@@ -252,7 +265,7 @@ static void serve_one(int fd, const struct lr_serve_opts *o)
 		return;
 	}
 	cn->fd = fd;
-	cn->timeout_ms = o->timeout_ms;
+	cn->o = *o;
 	if (o->once) {
 		session_thread(cn);
 		return;
@@ -284,7 +297,7 @@ int lr_serve_tcp(const struct lr_serve_opts *o)
 			close(lfd);
 			return fd;
 		}
-		serve_one(fd, o);
+		lr_serve_conn(fd, o);
 		if (o->once)
 			break;
 	}
