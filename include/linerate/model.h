@@ -66,6 +66,7 @@ struct lr_model_opts {
 	enum lr_op op; /* default LR_OP_WRITE */
 	uint64_t msg; /* message size, 0: large messages */
 	unsigned qps; /* QPs per flow, 0: the topology's qps_per_flow or 1 */
+	unsigned outstanding; /* READs in flight per QP, 0: the NIC's max */
 	bool remote_numa;
 	bool gpu_buffers;
 };
@@ -115,8 +116,61 @@ enum lr_res_kind {
 	LR_RES_SW_DOWN, /* leaf uplinks, downward */
 	LR_RES_GRP_UP, /* uplinks of a group of upper switches */
 	LR_RES_GRP_DOWN,
+	LR_RES_QP_READ, /* one flow: its QPs' READ engines */
+	LR_RES_READ_WINDOW, /* one flow: outstanding READs per round trip */
+	LR_RES_QP_MSG, /* one flow: its QPs' message rate */
+	LR_RES_NIC_MSG, /* the sending NIC's message rate */
 	LR_RES_KINDS,
 };
+
+/* ---- what a NIC's engines allow (src/model/nicmodel.c) ---- */
+
+/* Below this message size a message rate may bind: it must be known. */
+#define LR_JUDGE_MSG_MIN 32768
+/* READs: outstanding x message from which no round trip binds. */
+#define LR_JUDGE_READ_WINDOW (1u << 20)
+
+/* Why a flow cannot be judged (a limit that may bind is unknown). */
+enum lr_unknown {
+	LR_UNKNOWN_NONE,
+	LR_UNKNOWN_MSG_RATE, /* small messages: a message rate unknown */
+	LR_UNKNOWN_READ_WINDOW, /* READ: round trip or outstanding unknown */
+};
+
+/* NULL, "unknown-message-rate", "unknown-read-round-trip" */
+const char *lr_unknown_name(enum lr_unknown u);
+
+/* The test's side of a flow: what it asks of the NIC. */
+struct lr_qp_opts {
+	enum lr_op op;
+	uint64_t msg; /* 0: large messages */
+	unsigned qps; /* 0: 1 */
+	unsigned outstanding; /* READs per QP, 0: the NIC's max */
+};
+
+struct lr_qp_limit {
+	enum lr_res_kind kind;
+	double gbps; /* 0: no such limit */
+};
+
+/* READs in flight per QP: what was asked, capped by max_rd_atom. */
+unsigned lr_read_outstanding(const struct lr_nic_model *m, unsigned asked);
+/*
+ * The tightest per-flow limit of a NIC model (READ engine, READ window,
+ * per-QP message rate); link_gbps is the flow's link goodput. q is left
+ * alone (zeroed by the caller) when none applies or is known.
+ */
+void lr_qp_limit(const struct lr_nic_model *m, const struct lr_qp_opts *o,
+		 double link_gbps, struct lr_qp_limit *q);
+/* The NIC-wide message-rate ceiling, Gb/s; 0: none or unknown. */
+double lr_nic_msg_gbps(const struct lr_nic_model *m, enum lr_op op,
+		       uint64_t msg);
+/* Can a flow on this NIC model be judged (LR_UNKNOWN_NONE)? */
+enum lr_unknown lr_model_unknown(const struct lr_nic_model *m,
+				 const struct lr_qp_opts *o);
+/* "1 QP x 330G READ engine (connectx-7)", "370M messages/s of 64 B" */
+const char *lr_qp_what(const struct lr_nic_model *m, const struct lr_qp_opts *o,
+		       enum lr_res_kind kind, char *buf, size_t len);
 
 const char *lr_res_kind_name(enum lr_res_kind kind);
 /* "write", "read", "send", "stream" */
@@ -137,6 +191,8 @@ struct lr_nic_spec {
 	double inter_socket_gbps;
 	enum lr_op op; /* 0: LR_OP_WRITE */
 	uint64_t msg; /* 0: large messages */
+	struct lr_nic_model model; /* its engines (0: unknown) */
+	unsigned qps, outstanding; /* 0: 1 QP, the NIC's max READs */
 };
 
 /*
@@ -148,6 +204,9 @@ struct lr_nic_spec {
  */
 size_t lr_model_nic(const struct lr_nic_spec *spec, struct lr_ceiling *chain,
 		    size_t max, size_t *limit, double *gbps);
+
+/* Can a flow of this NIC be judged (LR_UNKNOWN_NONE)? */
+enum lr_unknown lr_nic_spec_unknown(const struct lr_nic_spec *spec);
 
 /* The spec of a NIC instance of a topology. */
 void lr_nic_spec_of(const struct lr_topo *t, uint32_t nic,
@@ -161,6 +220,7 @@ struct lr_nic_type {
 	double gbps;
 	struct lr_ceiling chain[8];
 	size_t n_chain, limit;
+	enum lr_unknown unknown; /* not NONE: cannot judge these messages */
 };
 
 struct lr_nic_types {
@@ -192,6 +252,7 @@ struct lr_flow {
 	double rate;
 	double ecmp_slowest; /* static ECMP lower estimate, else = rate */
 	uint32_t limited_by; /* resource index */
+	uint8_t unknown; /* enum lr_unknown: NONE, or cannot be judged */
 };
 
 struct lr_graph {
@@ -199,6 +260,7 @@ struct lr_graph {
 	enum lr_op op;
 	uint64_t msg; /* message size, 0: large-message limit */
 	unsigned qps; /* QPs per flow, 0: the topology's qps_per_flow or 1 */
+	unsigned outstanding; /* READs per QP, 0: the NIC's max_rd_atom */
 	bool remote_numa; /* buffers on the NIC's other socket */
 	bool gpu_buffers; /* GPU memory: NICs with a GPU skip host paths */
 	struct lr_res *res;
@@ -219,6 +281,8 @@ int lr_graph_init_opts(struct lr_graph *g, const struct lr_topo *t,
 void lr_graph_free(struct lr_graph *g);
 /* QPs per flow: g->qps, else the topology's qps_per_flow, else 1. */
 unsigned lr_graph_qps(const struct lr_graph *g);
+/* What the graph's flows ask of their NICs (op, msg, QPs, READs). */
+void lr_graph_qp_opts(const struct lr_graph *g, struct lr_qp_opts *o);
 /*
  * Add a flow from one NIC instance to another; its path is every capacity
  * it crosses. Returns 0, -EHOSTUNREACH (no common switch: logged) or
@@ -278,6 +342,8 @@ struct lr_pattern_result {
 	uint32_t slowest_flow; /* index in the graph */
 	uint32_t limited_by; /* resource binding the slowest flow */
 	size_t limit_count[LR_RES_KINDS]; /* flows limited per kind */
+	size_t n_unknown; /* flows that cannot be judged */
+	enum lr_unknown unknown; /* why (the first such flow's reason) */
 };
 
 /* Flows from every NIC of server a to the same rail of server z. */
@@ -339,6 +405,7 @@ struct lr_flow_row {
 	double ecmp_slowest;
 	enum lr_res_kind limit_kind;
 	char limit[96]; /* the resource that limits it */
+	enum lr_unknown unknown; /* NONE: it can be judged */
 };
 
 /* Patterns up to this many flows list every flow (JSON "flows"). */

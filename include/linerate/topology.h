@@ -90,8 +90,28 @@ struct lr_pcie_switch {
 	unsigned numa;
 };
 
+/*
+ * What a NIC's engines can do (docs/model.md): 0 = unknown. `model: NAME`
+ * in a NIC entry starts from a built-in set (lr_nic_model_find); the keys
+ * override it.
+ */
+struct lr_nic_model {
+	const char *name; /* built-in model, NULL: none (static storage) */
+	double read_qp_gbps; /* RDMA READ engine rate of one QP */
+	unsigned max_rd_atom; /* outstanding READs per QP (max_qp_rd_atom) */
+	double msg_rate_qp; /* messages per second of one QP */
+	double msg_rate; /* messages per second of the NIC */
+	double read_rtt_us; /* READ request out to its first response byte */
+};
+
+/* A built-in NIC model by name ("connectx-7"), or NULL. */
+const struct lr_nic_model *lr_nic_model_find(const char *name);
+/* "connectx-5, connectx-6, connectx-7" */
+const char *lr_nic_model_names(void);
+
 struct lr_nic_tmpl {
 	char *name;
+	struct lr_nic_model model;
 	uint32_t profile;
 	uint32_t rail;
 	unsigned numa;
@@ -220,5 +240,7 @@ double lr_topo_nic_rate(const struct lr_topo *t, const struct lr_nic *n);
 
 /* "400G", "1.6T", "250M", "400Gb/s" -> Gb/s. Returns 0 or -EINVAL. */
 int lr_parse_rate(const char *s, double *gbps);
+/* "3us", "800ns", "0.01ms", "1s" -> microseconds. Returns 0 or -EINVAL. */
+int lr_parse_duration_us(const char *s, double *us);
 
 #endif

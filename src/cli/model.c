@@ -19,8 +19,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: linerate model TOPOLOGY [--pattern NAME]... [--op OP] "
 		"[--size BYTES]\n"
-		"                      [--memory host|gpu] [--numa local|remote] "
-		"[--json]\n\n"
+		"                      [--qps N] [--outstanding N] "
+		"[--memory host|gpu]\n"
+		"                      [--numa local|remote] [--json]\n\n"
 		"What the fabric of TOPOLOGY should deliver: per NIC type, "
 		"per server and for\nthe fabric, the nominal rate, the "
 		"expected goodput and the factor that limits it.\n"
@@ -34,6 +35,10 @@ static void usage(FILE *out)
 		"per-message headers\n"
 		"  -s, --size BYTES    message size (default: the "
 		"large-message limit)\n"
+		"  -q, --qps N         QPs per flow (default: the topology's "
+		"qps_per_flow)\n"
+		"  -r, --outstanding N READs in flight per QP (default: the "
+		"NIC's max_rd_atom)\n"
 		"  -m, --memory WHERE  host (default) or gpu: GPU buffers "
 		"skip the PCIe switch\n"
 		"                      uplink and the inter-socket link\n"
@@ -85,6 +90,14 @@ static int parse_model_opt(struct opts *o, int c, const char *val)
 	case 's':
 		ret = lr_cli_size(CMD, "size", val, 1, 1ULL << 30, &size);
 		o->model.msg = size;
+		return ret;
+	case 'q':
+		ret = lr_cli_uint(CMD, "qps", val, 1, 65536, &size);
+		o->model.qps = (unsigned)size;
+		return ret;
+	case 'r':
+		ret = lr_cli_uint(CMD, "outstanding", val, 1, 1024, &size);
+		o->model.outstanding = (unsigned)size;
 		return ret;
 	case 'm':
 		ret = word("memory", val, mem, 2, &v);
@@ -142,6 +155,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "size", required_argument, NULL, 's' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "numa", required_argument, NULL, 'n' },
+		{ "qps", required_argument, NULL, 'q' },
+		{ "outstanding", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -149,7 +164,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:jho:s:m:n:", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":p:jho:s:m:n:q:r:", opts, NULL)) !=
 	       -1) {
 		if (c == 'p')
 			ret = parse_patterns(o, optarg);
@@ -157,7 +172,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->json = true;
 		else if (c == 'h')
 			return usage(stdout), -1;
-		else if (c && strchr("osmn", c))
+		else if (c && strchr("osmnqr", c))
 			ret = parse_model_opt(o, c, optarg);
 		else
 			return lr_cli_bad_option(CMD, argv, opts);

@@ -37,6 +37,7 @@ int lr_graph_init_opts(struct lr_graph *g, const struct lr_topo *t,
 	lr_graph_init(g, t, o->op);
 	g->msg = o->msg;
 	g->qps = o->qps;
+	g->outstanding = o->outstanding;
 	g->remote_numa = o->remote_numa;
 	g->gpu_buffers = o->gpu_buffers;
 	return 0;
@@ -114,6 +115,18 @@ static long res_get(struct lr_graph *g, enum lr_res_kind k, size_t id,
 			      .kind = (uint8_t)k };
 	g->res_of[k][id] = (uint32_t)++g->n_res;
 	return (long)g->n_res - 1;
+}
+
+/* A resource of one flow only (no lookup): id names its NIC. */
+static long res_add(struct lr_graph *g, enum lr_res_kind k, size_t id,
+		    double cap)
+{
+	if (grow((void **)&g->res, &g->cap_res, g->n_res + 1, sizeof(*g->res)))
+		return -ENOMEM;
+	g->res[g->n_res] = (struct lr_res){ .cap = cap,
+					    .id = (uint32_t)id,
+					    .kind = (uint8_t)k };
+	return (long)g->n_res++;
 }
 
 struct path_build {
@@ -254,12 +267,72 @@ static int fabric_hops(struct path_build *b, uint32_t src, uint32_t dst)
 	return ret;
 }
 
+void lr_graph_qp_opts(const struct lr_graph *g, struct lr_qp_opts *o)
+{
+	*o = (struct lr_qp_opts){ .op = g->op,
+				  .msg = g->msg,
+				  .qps = lr_graph_qps(g),
+				  .outstanding = g->outstanding };
+}
+
+/*
+ * The flow's own engines: the tighter per-QP limit of its two ends, and
+ * the sending NIC's message rate (shared by its flows).
+ */
+static int engine_hops(struct path_build *b, uint32_t src, uint32_t dst)
+{
+	const struct lr_topo *t = b->g->topo;
+	const struct lr_nic *ns = &t->nics[src], *nd = &t->nics[dst];
+	const struct lr_nic_model *ms = &lr_topo_nic_tmpl(t, ns)->model;
+	struct lr_qp_limit q = { 0 }, qd = { 0 };
+	struct lr_qp_opts o;
+	double link =
+		lr_link_goodput(lr_topo_nic_profile(t, ns),
+				lr_topo_nic_rate(t, ns), b->g->op, b->g->msg);
+	double nic_msg = lr_nic_msg_gbps(ms, b->g->op, b->g->msg);
+	long r;
+
+	lr_graph_qp_opts(b->g, &o);
+	lr_qp_limit(ms, &o, link, &q);
+	lr_qp_limit(&lr_topo_nic_tmpl(t, nd)->model, &o, link, &qd);
+	if (qd.gbps > 0 && (!(q.gbps > 0) || qd.gbps < q.gbps))
+		q = qd;
+	/* a limit at or above the sender's link cannot bind its flows */
+	if (q.gbps > 0 && q.gbps < link) {
+		r = res_add(b->g, q.kind, src, q.gbps);
+		if (r < 0)
+			return (int)r;
+		if (b->n < LR_ARRAY_SIZE(b->hops))
+			b->hops[b->n++] = (uint32_t)r;
+	}
+	return nic_msg > 0 && nic_msg < link ?
+		       hop(b, LR_RES_NIC_MSG, src, nic_msg) :
+		       0;
+}
+
+static uint8_t flow_unknown(const struct lr_graph *g, uint32_t src,
+			    uint32_t dst)
+{
+	const struct lr_topo *t = g->topo;
+	struct lr_qp_opts o;
+	enum lr_unknown u;
+
+	lr_graph_qp_opts(g, &o);
+	u = lr_model_unknown(&lr_topo_nic_tmpl(t, &t->nics[src])->model, &o);
+	if (u == LR_UNKNOWN_NONE)
+		u = lr_model_unknown(&lr_topo_nic_tmpl(t, &t->nics[dst])->model,
+				     &o);
+	return (uint8_t)u;
+}
+
 static int build_path(struct path_build *b, uint32_t src, uint32_t dst)
 {
 	int ret = host_hops(b, src, true);
 
 	if (!ret)
 		ret = nic_hop(b, src, true);
+	if (!ret)
+		ret = engine_hops(b, src, dst);
 	if (!ret)
 		ret = fabric_hops(b, src, dst);
 	if (!ret)
@@ -301,7 +374,8 @@ int lr_graph_add_flow(struct lr_graph *g, uint32_t src_nic, uint32_t dst_nic)
 	*f = (struct lr_flow){ .src_nic = src_nic,
 			       .dst_nic = dst_nic,
 			       .path_off = (uint32_t)g->n_path,
-			       .path_len = (uint32_t)b.n };
+			       .path_len = (uint32_t)b.n,
+			       .unknown = flow_unknown(g, src_nic, dst_nic) };
 	g->n_path += b.n;
 	for (size_t i = 0; i < b.n; i++)
 		g->res[b.hops[i]].n_flows++;

@@ -74,13 +74,17 @@ static json_t *types_json(const struct lr_model_report *r)
 						    ty->chain[k].what,
 						    ty->chain[k].gbps));
 		json_array_append_new(
-			a, json_pack("{s:s, s:I, s:f, s:o, s:O, s:o}",
-				     "profile", ty->spec.profile->name, "count",
+			a, json_pack("{s:s, s:s?, s:I, s:f, s:o, s:O, s:o, "
+				     "s:b, s:s?}",
+				     "profile", ty->spec.profile->name,
+				     "nic_model", ty->spec.model.name, "count",
 				     (json_int_t)ty->count, "nominal_gbps",
 				     ty->spec.rate_gbps, "expected_gbps",
 				     gbps(ty->gbps), "limited_by",
 				     json_array_get(chain, ty->limit), "chain",
-				     chain));
+				     chain, "judgeable", !ty->unknown,
+				     "cannot_judge",
+				     lr_unknown_name(ty->unknown)));
 	}
 	return a;
 }
@@ -162,6 +166,11 @@ static json_t *flows_json(const struct lr_topo *t,
 			"expected_gbps", gbps(f->gbps), "limited_by", "kind",
 			lr_res_kind_name(f->limit_kind), "resource", f->limit);
 
+		json_object_set_new(o, "judgeable", json_boolean(!f->unknown));
+		if (f->unknown)
+			json_object_set_new(
+				o, "cannot_judge",
+				json_string(lr_unknown_name(f->unknown)));
 		if (ecmp)
 			json_object_set_new(o, "ecmp_slowest_gbps",
 					    gbps(f->ecmp_slowest));
@@ -187,6 +196,13 @@ static json_t *pattern_json(const struct lr_topo *t,
 	json_object_set_new(o, "per_flow_gbps", stat_json(&s->flow));
 	json_object_set_new(o, "per_server_gbps", stat_json(&s->server));
 	json_object_set_new(o, "flows_limited_by", limits_json(s));
+	json_object_set_new(o, "judgeable", json_boolean(!s->n_unknown));
+	if (s->n_unknown)
+		json_object_set_new(o, "cannot_judge",
+				    json_pack("{s:s, s:I}", "why",
+					      lr_unknown_name(s->unknown),
+					      "flows",
+					      (json_int_t)s->n_unknown));
 	if (ecmp)
 		json_object_set_new(o, "ecmp_slowest_flow_gbps",
 				    gbps(s->ecmp_slowest));
@@ -199,8 +215,10 @@ static json_t *pattern_json(const struct lr_topo *t,
 
 static json_t *conditions_json(const struct lr_model_opts *o)
 {
-	return json_pack("{s:s, s:I, s:s, s:s}", "op", lr_op_name(o->op),
-			 "message_bytes", (json_int_t)o->msg, "memory",
+	return json_pack("{s:s, s:I, s:I, s:I, s:s, s:s}", "op",
+			 lr_op_name(o->op), "message_bytes", (json_int_t)o->msg,
+			 "qps", (json_int_t)o->qps, "outstanding_reads",
+			 (json_int_t)o->outstanding, "memory",
 			 o->gpu_buffers ? "gpu" : "host", "numa",
 			 o->remote_numa ? "remote" : "local");
 }

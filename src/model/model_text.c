@@ -61,6 +61,9 @@ static void print_types(const struct lr_model_report *r, FILE *out)
 					fmt_gbps(ty->chain[k].gbps, b),
 					lr_res_kind_name(ty->chain[k].kind),
 					ty->chain[k].what);
+		if (ty->unknown)
+			fprintf(out, "  %6s %9s %9s  cannot judge: %s\n", "",
+				"", "", lr_unknown_name(ty->unknown));
 	}
 }
 
@@ -145,6 +148,10 @@ static void print_pattern(const struct lr_pattern_row *p, bool ecmp, FILE *out)
 			"  %-11s static ECMP: expected slowest flow %s "
 			"Gb/s\n",
 			"", fmt_gbps(s->ecmp_slowest, b[0]));
+	if (s->n_unknown)
+		fprintf(out, "  %-11s cannot judge %zu flow%s: %s\n", "",
+			s->n_unknown, s->n_unknown == 1 ? "" : "s",
+			lr_unknown_name(s->unknown));
 	if (p->slowest.n)
 		print_chain(&p->slowest, out);
 }
@@ -184,6 +191,12 @@ void lr_model_print_text(const struct lr_model_report *r, FILE *out)
 			(unsigned long long)r->opts.msg);
 	else
 		fprintf(out, "large messages, ");
+	if (r->opts.qps)
+		fprintf(out, "%u QP%s per flow, ", r->opts.qps,
+			r->opts.qps == 1 ? "" : "s");
+	if (r->opts.outstanding)
+		fprintf(out, "%u READs outstanding per QP, ",
+			r->opts.outstanding);
 	fprintf(out, "%s buffers, %s NUMA node\n",
 		r->opts.gpu_buffers ? "GPU" : "host",
 		r->opts.remote_numa ? "remote" : "local");

@@ -23,6 +23,45 @@ static void put(struct lr_ceiling *chain, size_t max, size_t *n,
 	(*n)++;
 }
 
+static void spec_qp_opts(const struct lr_nic_spec *spec, struct lr_qp_opts *o)
+{
+	*o = (struct lr_qp_opts){ .op = spec->op,
+				  .msg = spec->msg,
+				  .qps = spec->qps,
+				  .outstanding = spec->outstanding };
+}
+
+/* The NIC's engines: per-QP limit, NIC-wide message rate. */
+static void engine_ceilings(const struct lr_nic_spec *spec,
+			    struct lr_ceiling *chain, size_t max, size_t *n)
+{
+	struct lr_qp_limit q = { 0 };
+	struct lr_qp_opts o;
+	char what[96];
+	double link = lr_link_goodput(spec->profile, spec->rate_gbps, spec->op,
+				      spec->msg);
+	double nic_msg = lr_nic_msg_gbps(&spec->model, spec->op, spec->msg);
+
+	spec_qp_opts(spec, &o);
+	lr_qp_limit(&spec->model, &o, link, &q);
+	/* at or above the link they cannot bind */
+	if (q.gbps > 0 && q.gbps < link)
+		put(chain, max, n, q.kind, q.gbps,
+		    lr_qp_what(&spec->model, &o, q.kind, what, sizeof(what)));
+	if (nic_msg > 0 && nic_msg < link)
+		put(chain, max, n, LR_RES_NIC_MSG, nic_msg,
+		    lr_qp_what(&spec->model, &o, LR_RES_NIC_MSG, what,
+			       sizeof(what)));
+}
+
+enum lr_unknown lr_nic_spec_unknown(const struct lr_nic_spec *spec)
+{
+	struct lr_qp_opts o;
+
+	spec_qp_opts(spec, &o);
+	return lr_model_unknown(&spec->model, &o);
+}
+
 size_t lr_model_nic(const struct lr_nic_spec *spec, struct lr_ceiling *chain,
 		    size_t max, size_t *limit, double *gbps)
 {
@@ -56,6 +95,7 @@ size_t lr_model_nic(const struct lr_nic_spec *spec, struct lr_ceiling *chain,
 		put(chain, max, &n, LR_RES_PCIE_WR, lr_pcie_write_gbps(&l),
 		    what);
 	}
+	engine_ceilings(spec, chain, max, &n);
 	if (spec->remote_numa && spec->inter_socket_gbps > 0) {
 		snprintf(what, sizeof(what),
 			 "inter-socket link %gG (buffer "
@@ -88,6 +128,7 @@ void lr_nic_spec_of(const struct lr_topo *t, uint32_t nic,
 		.max_read_req = h->max_read_req,
 		.read_completion = h->read_completion,
 		.inter_socket_gbps = h->inter_socket_gbps,
+		.model = nt->model,
 	};
 }
 
@@ -99,6 +140,7 @@ static bool same_type(const struct lr_nic_spec *a, const struct lr_nic_spec *b)
 	       a->max_read_req == b->max_read_req &&
 	       a->read_completion == b->read_completion &&
 	       a->remote_numa == b->remote_numa &&
+	       !memcmp(&a->model, &b->model, sizeof(a->model)) &&
 	       a->inter_socket_gbps == b->inter_socket_gbps;
 }
 
@@ -124,6 +166,7 @@ static int add_type(struct lr_nic_types *ty, const struct lr_nic_spec *spec,
 	x->count = 1;
 	x->n_chain = lr_model_nic(spec, x->chain, LR_ARRAY_SIZE(x->chain),
 				  &x->limit, &x->gbps);
+	x->unknown = lr_nic_spec_unknown(spec);
 	return 0;
 }
 
@@ -138,6 +181,8 @@ int lr_nic_types(const struct lr_topo *t, const struct lr_model_opts *o,
 		lr_nic_spec_of(t, i, &spec);
 		spec.op = o->op;
 		spec.msg = o->msg;
+		spec.qps = o->qps ? o->qps : t->qps_per_flow;
+		spec.outstanding = o->outstanding;
 		spec.remote_numa =
 			o->remote_numa &&
 			!(o->gpu_buffers &&

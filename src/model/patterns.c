@@ -213,6 +213,8 @@ static void flow_summary(const struct lr_graph *g,
 			res->slowest_flow = (uint32_t)f;
 		if (fl->ecmp_slowest < res->ecmp_slowest)
 			res->ecmp_slowest = fl->ecmp_slowest;
+		if (fl->unknown && !res->n_unknown++)
+			res->unknown = (enum lr_unknown)fl->unknown;
 	}
 	if (g->n_flows)
 		res->limited_by = g->flows[res->slowest_flow].limited_by;

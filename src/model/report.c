@@ -96,6 +96,7 @@ static int flow_rows(const struct lr_graph *g, struct lr_pattern_row *row)
 		x->dst_nic = fl->dst_nic;
 		x->gbps = fl->rate;
 		x->ecmp_slowest = fl->ecmp_slowest;
+		x->unknown = (enum lr_unknown)fl->unknown;
 		x->limit_kind = (enum lr_res_kind)g->res[fl->limited_by].kind;
 		lr_res_name(g, fl->limited_by, x->limit, sizeof(x->limit));
 	}

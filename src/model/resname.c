@@ -12,6 +12,8 @@ static const char *const kind_names[LR_RES_KINDS] = {
 	"pcie-write",	     "pcie-switch-read", "pcie-switch-write",
 	"inter-socket-tx",   "inter-socket-rx",	 "leaf-uplinks-up",
 	"leaf-uplinks-down", "upper-uplinks-up", "upper-uplinks-down",
+	"qp-read-engine",    "read-outstanding", "qp-message-rate",
+	"message-rate",
 };
 
 const char *lr_op_name(enum lr_op op)
@@ -185,6 +187,16 @@ const char *lr_res_what(const struct lr_graph *g, uint32_t r, char *buf,
 			 t->tmpls[t->servers[x->id / MAX_SOCKETS].tmpl]
 				 .inter_socket_gbps);
 		return buf;
+	case LR_RES_QP_READ:
+	case LR_RES_READ_WINDOW:
+	case LR_RES_QP_MSG:
+	case LR_RES_NIC_MSG: {
+		struct lr_qp_opts o;
+
+		lr_graph_qp_opts(g, &o);
+		return lr_qp_what(&lr_topo_nic_tmpl(t, &t->nics[x->id])->model,
+				  &o, (enum lr_res_kind)x->kind, buf, len);
+	}
 	default: return uplinks_what(t, x, buf, len);
 	}
 }

@@ -17,6 +17,8 @@ struct tmpl_ctx {
 	struct lr_nic_tmpl *nic; /* the NIC being parsed */
 	struct lr_pcie_switch *psw; /* the PCIe switch being parsed */
 	bool rail_set;
+	const struct lr_nic_model *base; /* the NIC's `model`, if any */
+	struct lr_nic_model over; /* its keys, 0: not given */
 };
 
 /* ---- a NIC ---- */
@@ -93,10 +95,109 @@ static int n_gpu(struct yctx *c, yaml_node_t *n, void *o)
 	return ret;
 }
 
+/* ---- what the NIC's engines can do (docs/model.md) ---- */
+
+static int n_model(struct yctx *c, yaml_node_t *n, void *o)
+{
+	const char *s = y_scalar(n);
+	char fb[64];
+
+	((struct tmpl_ctx *)o)->base = s ? lr_nic_model_find(s) : NULL;
+	if (((struct tmpl_ctx *)o)->base)
+		return 0;
+	return y_err(c, n, "unknown NIC model %s (expected one of %s)",
+		     y_found(n, fb, sizeof(fb)), lr_nic_model_names());
+}
+
+static int n_read_qp(struct yctx *c, yaml_node_t *n, void *o)
+{
+	return y_rate(c, n, "read_qp_rate",
+		      &((struct tmpl_ctx *)o)->over.read_qp_gbps);
+}
+
+static int n_rd_atom(struct yctx *c, yaml_node_t *n, void *o)
+{
+	unsigned long v;
+	int ret = y_uint(c, n, "max_rd_atom", 1, 1024, &v);
+
+	if (!ret)
+		((struct tmpl_ctx *)o)->over.max_rd_atom = (unsigned)v;
+	return ret;
+}
+
+/* "370M" messages per second */
+static int y_msg_rate(struct yctx *c, yaml_node_t *n, const char *what,
+		      double *out)
+{
+	const char *s = y_scalar(n);
+	char fb[64];
+	double g;
+
+	if (s && !lr_parse_rate(s, &g)) {
+		*out = g * 1e9;
+		return 0;
+	}
+	return y_err(c, n,
+		     "%s for %s (expected messages per second, e.g. 370M)",
+		     y_found(n, fb, sizeof(fb)), what);
+}
+
+static int n_msg_qp(struct yctx *c, yaml_node_t *n, void *o)
+{
+	return y_msg_rate(c, n, "msg_rate_qp",
+			  &((struct tmpl_ctx *)o)->over.msg_rate_qp);
+}
+
+static int n_msg(struct yctx *c, yaml_node_t *n, void *o)
+{
+	return y_msg_rate(c, n, "msg_rate",
+			  &((struct tmpl_ctx *)o)->over.msg_rate);
+}
+
+static int n_rtt(struct yctx *c, yaml_node_t *n, void *o)
+{
+	const char *s = y_scalar(n);
+	char fb[64];
+
+	if (s &&
+	    !lr_parse_duration_us(s, &((struct tmpl_ctx *)o)->over.read_rtt_us))
+		return 0;
+	return y_err(c, n, "%s for read_rtt (expected e.g. 3us or 800ns)",
+		     y_found(n, fb, sizeof(fb)));
+}
+
+/* The built-in model, then the keys given. */
+static void nic_model_finish(struct tmpl_ctx *x)
+{
+	struct lr_nic_model *m = &x->nic->model;
+	const struct lr_nic_model *o = &x->over;
+
+	*m = x->base ? *x->base : (struct lr_nic_model){ 0 };
+	if (o->read_qp_gbps > 0)
+		m->read_qp_gbps = o->read_qp_gbps;
+	if (o->max_rd_atom)
+		m->max_rd_atom = o->max_rd_atom;
+	if (o->msg_rate_qp > 0)
+		m->msg_rate_qp = o->msg_rate_qp;
+	if (o->msg_rate > 0)
+		m->msg_rate = o->msg_rate;
+	if (o->read_rtt_us > 0)
+		m->read_rtt_us = o->read_rtt_us;
+}
+
 static const struct yfield nic_fields[] = {
-	{ "name", n_name, true },  { "profile", n_profile, true },
-	{ "rail", n_rail, false }, { "numa", n_numa, false },
-	{ "pcie", n_pcie, false }, { "pcie_switch", n_pswitch, false },
+	{ "model", n_model, false },
+	{ "read_qp_rate", n_read_qp, false },
+	{ "max_rd_atom", n_rd_atom, false },
+	{ "msg_rate_qp", n_msg_qp, false },
+	{ "msg_rate", n_msg, false },
+	{ "read_rtt", n_rtt, false },
+	{ "name", n_name, true },
+	{ "profile", n_profile, true },
+	{ "rail", n_rail, false },
+	{ "numa", n_numa, false },
+	{ "pcie", n_pcie, false },
+	{ "pcie_switch", n_pswitch, false },
 	{ "gpu", n_gpu, false },
 };
 
@@ -114,7 +215,10 @@ static int parse_nic(struct yctx *c, yaml_node_t *n, void *o)
 		.pcie_switch = -1, .gpu = -1, .line = y_line(n), .col = y_col(n)
 	};
 	x->rail_set = false;
+	x->base = NULL;
+	x->over = (struct lr_nic_model){ 0 };
 	ret = y_map(c, n, nic_fields, LR_ARRAY_SIZE(nic_fields), x, "a NIC");
+	nic_model_finish(x);
 	if (!x->rail_set)
 		x->nic->rail = (uint32_t)h->n_nics;
 	h->n_nics++;

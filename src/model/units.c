@@ -35,3 +35,28 @@ int lr_parse_rate(const char *s, double *gbps)
 	}
 	return -EINVAL;
 }
+
+int lr_parse_duration_us(const char *s, double *us)
+{
+	static const struct {
+		const char *unit;
+		double scale;
+	} units[] = {
+		{ "ns", 1e-3 }, { "us", 1.0 }, { "ms", 1e3 }, { "s", 1e6 }
+	};
+	char *end;
+	double v;
+
+	if (!s || !((*s >= '0' && *s <= '9') || *s == '.'))
+		return -EINVAL;
+	v = strtod(s, &end);
+	if (end == s || !isfinite(v) || v <= 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(end, units[i].unit)) {
+			*us = v * units[i].scale;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}

@@ -100,3 +100,68 @@ Test(cli, bad_topology)
 	cr_assert_eq(run("topologies/README.md"), 2);
 	assert_out("topologies/README.md:");
 }
+
+/* The NIC's engines in limited_by (docs/model.md). */
+Test(cli, read_engine_qps_and_message_rate)
+{
+	cr_assert_eq(run("topologies/superpod-ndr.yaml -p pair --op read "
+			 "--qps 1 --size 1M"),
+		     0);
+	assert_out("1048576-byte messages, 1 QP per flow");
+	assert_out("330.00  qp-read-engine: 1 QP x 330G READ engine "
+		   "(connectx-7)");
+	cr_assert_eq(run("topologies/superpod-ndr.yaml -p pair --op read "
+			 "--qps 2 --size 1M --json"),
+		     0);
+	assert_out("\"limited_by\": {\n            \"kind\": \"nic-link-tx\"");
+	/* 64-byte WRITEs: 370M messages/s x 512 bits = 189.44 Gb/s */
+	cr_assert_eq(run("topologies/superpod-ndr.yaml -p pair --size 64"), 0);
+	assert_out("189.44  message-rate: 370M messages/s of 64 B "
+		   "(connectx-7)");
+	assert_out("cannot judge 1 flow: unknown-message-rate");
+	cr_assert_eq(run("topologies/superpod-ndr.yaml -p pair --size 64 "
+			 "--json"),
+		     0);
+	assert_out("\"judgeable\": false");
+	assert_out("\"cannot_judge\": \"unknown-message-rate\"");
+	assert_out("\"kind\": \"message-rate\"");
+}
+
+Test(cli, read_outstanding_and_qp_message_rate)
+{
+	FILE *f = fopen("/tmp/lr-model-cli-nic.yaml", "w");
+
+	cr_assert_not_null(f);
+	fputs("version: 1\n"
+	      "profiles: { ndr: { link: infiniband, transport: ib, rate: "
+	      "400G } }\n"
+	      "hosts:\n  h:\n    nics:\n"
+	      "      - { name: a, profile: ndr, model: connectx-7, "
+	      "read_rtt: 3us, msg_rate_qp: 10M }\n"
+	      "servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
+	      "switches: [ { name: l, tier: leaf, servers: \"s[1-2]\" } ]\n",
+	      f);
+	fclose(f);
+	/*
+	 * 16 x 32768 bits / (3000 + 82.52) ns = 170.08 Gb/s (82.52 ns: the
+	 * 4096-byte READ response at the link's 397.09 with its AETH)
+	 */
+	cr_assert_eq(run("/tmp/lr-model-cli-nic.yaml -p pair --op read "
+			 "--size 4096"),
+		     0);
+	assert_out("170.08  read-outstanding: 1 QP x 16 outstanding READs of "
+		   "4096 B per 3 us round trip (connectx-7)");
+	/* 10M/s x 4096 B x 8 = 327.68 Gb/s per QP */
+	cr_assert_eq(run("/tmp/lr-model-cli-nic.yaml -p pair --op write "
+			 "--size 4096"),
+		     0);
+	assert_out("327.68  qp-message-rate: 1 QP x 10M messages/s of 4096 B");
+	cr_assert_eq(run("/tmp/lr-model-cli-nic.yaml -p pair --op read "
+			 "--size 4096 --outstanding 2 --json"),
+		     0);
+	assert_out("\"outstanding_reads\": 2");
+	assert_out("\"kind\": \"read-outstanding\"");
+	cr_assert_eq(run("/tmp/lr-model-cli-nic.yaml --qps 0"), 2);
+	assert_out("--qps");
+	remove("/tmp/lr-model-cli-nic.yaml");
+}
