@@ -88,14 +88,16 @@ struct lr_endpoint_cfg {
 	int timeout_ms; /* bound on connect/accept/completions */
 };
 
-struct lr_lat_samples; /* engine.h */
+struct lr_hist; /* engine.h */
 
 /* Shared between the engine and one worker thread. */
 struct lr_worker_ctl {
 	_Atomic uint64_t bytes; /* payload bytes sent (sender) or received */
 	const atomic_bool *stop; /* set by the engine to end the run */
 	uint64_t byte_limit; /* bytes mode: this worker's share, or 0 */
-	struct lr_lat_samples *lat; /* latency mode: where samples go */
+	struct lr_hist *lat; /* latency mode: this worker's samples */
+	/* Set by the engine while the measured window is open. */
+	const atomic_bool *in_window;
 	int error; /* -errno when the worker failed */
 	char errmsg[256]; /* what failed, for the results */
 };

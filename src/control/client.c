@@ -130,15 +130,20 @@ static int cli_interrupted(struct lr_pair_test *t, json_t **result)
 	return -ECONNRESET;
 }
 
-static int cli_collect(struct lr_pair_test *t, json_t *m)
+/*
+ * The server's result. After a local failure it is worth a short wait only:
+ * the peer may be what failed (frozen, gone).
+ */
+static int cli_collect(struct lr_pair_test *t, json_t *m, bool failed)
 {
+	int wait_ms = t->o->connect_timeout_ms;
 	char err[256];
 	int ret = 0;
 
+	if (!failed)
+		wait_ms += RESULT_GRACE_MS;
 	if (!m)
-		ret = lr_ctl_expect(&t->c, "result",
-				    RESULT_GRACE_MS + t->o->connect_timeout_ms,
-				    &m);
+		ret = lr_ctl_expect(&t->c, "result", wait_ms, &m);
 	if (ret)
 		return ctl_fail(t, ret);
 	ret = lr_side_from_json(json_object_get(m, "side"), &t->r->peer_side,
@@ -163,7 +168,8 @@ static int cli_measure(struct lr_pair_test *t)
 	struct lr_engine_flow flow = { .ops = t->ops,
 				       .ep = t->ep,
 				       .role = LR_ROLE_CLIENT };
-	struct lr_engine_opts eo = { .watch_fd = t->c.rfd };
+	struct lr_engine_opts eo = { .watch_fd = t->c.rfd,
+				     .timeout_ms = t->o->connect_timeout_ms };
 	json_t *m = NULL, *counters;
 	int ret = send_msg(t, json_pack("{s:s}", "type", "start"));
 
@@ -178,7 +184,7 @@ static int cli_measure(struct lr_pair_test *t)
 		lr_result_add_error(t->r, "client", "%s", flow.side.errmsg);
 	if (ret == -ECANCELED && (ret = cli_interrupted(t, &m)))
 		return ret;
-	return cli_collect(t, m) ? -EPROTO : ret;
+	return cli_collect(t, m, ret != 0) ? -EPROTO : ret;
 }
 
 int lr_pair_prepare(const struct lr_pair_opts *o, struct lr_result *r,

@@ -118,7 +118,8 @@ static int srv_measure(struct srv_test *t)
 	struct lr_engine_flow flow = { .ops = t->ops,
 				       .ep = t->ep,
 				       .role = LR_ROLE_SERVER };
-	struct lr_engine_opts eo = { .watch_fd = t->c->rfd };
+	struct lr_engine_opts eo = { .watch_fd = t->c->rfd,
+				     .timeout_ms = t->cfg.timeout_ms };
 	json_t *m, *counters;
 	int ret;
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,13 +101,18 @@ static void sample_all(struct run *r, bool boundary)
 		for (int d = 0; d < LR_DIR_COUNT; d++) {
 			struct track *t = track_of(r, f, d);
 			uint64_t done_ns, c, now;
+			bool done;
 
 			if (!dir_used(r, f, d) || t->iv_start_ns == UINT64_MAX)
 				continue; /* bytes mode: already finished */
+			/* The done flags first (acquire), then the counter:
+			 * a worker's last bytes are in it once it is done. */
+			done = !r->win_end &&
+			       engine_all_done(r, f, d, &done_ns);
 			c = read_counter(r, f, d, &now);
 			/* Bytes mode: a finished direction ends when its
 			 * last worker did, not at this sample. */
-			if (!r->win_end && engine_all_done(r, f, d, &done_ns)) {
+			if (done) {
 				close_interval(r, f, d, done_ns, c);
 				t->last = c;
 				t->last_ns = done_ns;
@@ -138,19 +144,37 @@ static void start_window(struct run *r, uint64_t now)
 	}
 }
 
-static bool all_finished(const struct run *r)
+/* Bytes mode: every direction has been closed by sample_all. */
+static bool all_closed(struct run *r)
 {
-	for (unsigned i = 0; i < r->nslots; i++)
-		if (!atomic_load(&r->slots[i].done))
-			return false;
+	for (unsigned f = 0; f < r->nflows; f++)
+		for (int d = 0; d < LR_DIR_COUNT; d++)
+			if (dir_used(r, f, d) &&
+			    track_of(r, f, d)->iv_start_ns != UINT64_MAX)
+				return false;
 	return true;
 }
 
+/*
+ * The watched descriptor has something. A hang-up ends the run; so does a
+ * message, except in bytes mode: there it is the peer's result, sent when
+ * its own workers were done, and this end's receivers still have bytes in
+ * flight. They run on, for a bounded time.
+ */
+static int peer_spoke(struct run *r, short revents)
+{
+	if (!r->p->bytes || (revents & (POLLHUP | POLLERR | POLLRDHUP)))
+		return -ECANCELED;
+	r->peer_deadline = lr_now_ns() + r->peer_grace_ns;
+	r->watch_fd = -1; /* stop looking: the message waits for the caller */
+	return 0;
+}
+
 /* Wait until 'until' or until the watched descriptor has something. */
-static int wait_until(const struct run *r, uint64_t until)
+static int wait_until(struct run *r, uint64_t until)
 {
 	uint64_t now = lr_now_ns();
-	struct pollfd p = { .fd = r->watch_fd, .events = POLLIN };
+	struct pollfd p = { .fd = r->watch_fd, .events = POLLIN | POLLRDHUP };
 	int ms;
 
 	if (until <= now)
@@ -161,13 +185,14 @@ static int wait_until(const struct run *r, uint64_t until)
 		return 0;
 	}
 	if (poll(&p, 1, ms) > 0)
-		return -ECANCELED;
+		return peer_spoke(r, p.revents);
 	return 0;
 }
 
 static void open_window(struct run *r, uint64_t now, uint64_t *next_iv)
 {
 	start_window(r, now);
+	atomic_store_explicit(&r->in_window, true, memory_order_release);
 	*next_iv = now + r->iv_ns;
 	if (r->p->duration_s > 0 && !r->p->bytes)
 		r->win_end = now + (uint64_t)(r->p->duration_s * 1e9);
@@ -197,8 +222,12 @@ static int run_loop(struct run *r, uint64_t t0)
 			if (b)
 				next_iv += r->iv_ns;
 			if ((r->win_end && now >= r->win_end) ||
-			    (!r->win_end && all_finished(r)))
+			    (!r->win_end && all_closed(r)))
 				break;
+		}
+		if (r->peer_deadline && now >= r->peer_deadline) {
+			ret = -ETIMEDOUT;
+			break;
 		}
 		if (!r->win_start && warm_end < step)
 			step = warm_end;
@@ -208,7 +237,48 @@ static int run_loop(struct run *r, uint64_t t0)
 			step = r->win_end;
 		ret = wait_until(r, step);
 	}
+	atomic_store_explicit(&r->in_window, false, memory_order_release);
 	return ret;
+}
+
+/* Bytes mode: a direction this end counted short of the count failed. */
+static void check_count(struct run *r, unsigned f)
+{
+	struct lr_side *side = &r->flows[f].side;
+
+	if (!r->p->bytes || side->error)
+		return;
+	for (int d = 0; d < LR_DIR_COUNT; d++) {
+		const struct lr_dir_side *ds = &side->dir[d];
+
+		if (!ds->active || !ds->counted ||
+		    ds->bytes_total == r->p->bytes)
+			continue;
+		side->error = -EPIPE;
+		snprintf(side->errmsg, sizeof(side->errmsg),
+			 "%s %s %llu of %llu bytes%s",
+			 d == LR_DIR_C2S ? "client->server:" :
+					   "server->client:",
+			 ds->sender ? "sent" : "received",
+			 (unsigned long long)ds->bytes_total,
+			 (unsigned long long)r->p->bytes,
+			 r->peer_deadline ? " (the peer had finished)" : "");
+		return;
+	}
+}
+
+/* Merge the workers' histograms of flow f into its statistics. */
+static void finish_latency(struct run *r, unsigned f)
+{
+	struct lr_hist h;
+
+	if (lr_hist_init(&h))
+		return;
+	for (unsigned i = 0; i < r->nslots; i++)
+		if (r->slots[i].flow_idx == f && r->slots[i].hist.counts)
+			lr_hist_merge(&h, &r->slots[i].hist);
+	lr_lat_stats(&h, &r->flows[f].side.lat);
+	lr_hist_free(&h);
 }
 
 static void finish_side(struct run *r, unsigned f)
@@ -232,8 +302,9 @@ static void finish_side(struct run *r, unsigned f)
 		ds->bytes_total = t->last;
 		ds->seconds = (double)(end - t->start_ns) / 1e9;
 	}
-	if (r->lat)
-		lr_lat_stats(&r->lat[f], &side->lat);
+	check_count(r, f);
+	if (r->p->mode == LR_MODE_LAT && r->flows[f].role == LR_ROLE_CLIENT)
+		finish_latency(r, f);
 }
 
 static void init_sides(struct run *r)
@@ -253,25 +324,22 @@ static int alloc_run(struct run *r)
 	r->tracks = calloc(r->nflows * LR_DIR_COUNT, sizeof(*r->tracks));
 	if (!r->tracks)
 		return -ENOMEM;
-	if (r->p->mode != LR_MODE_LAT)
-		return 0;
-	r->lat = calloc(r->nflows, sizeof(*r->lat));
-	if (!r->lat)
-		return -ENOMEM;
-	for (unsigned f = 0; f < r->nflows; f++)
-		if (r->flows[f].role == LR_ROLE_CLIENT &&
-		    lr_lat_init(&r->lat[f], ENGINE_LAT_CAP))
-			return -ENOMEM;
 	return 0;
 }
 
 static void free_run(struct run *r)
 {
-	for (unsigned f = 0; r->lat && f < r->nflows; f++)
-		lr_lat_free(&r->lat[f]);
-	free(r->lat);
 	free(r->tracks);
 	engine_slots_free(r);
+}
+
+static uint64_t peer_grace(const struct lr_engine_opts *o)
+{
+	if (o && o->peer_grace_ms > 0)
+		return (uint64_t)o->peer_grace_ms * 1000000u;
+	return ENGINE_PEER_GRACE_NS +
+	       (uint64_t)(o && o->timeout_ms > 0 ? o->timeout_ms : 10000) *
+		       1000000u;
 }
 
 int lr_engine_run(const struct lr_test_params *p, struct lr_engine_flow *f,
@@ -282,6 +350,7 @@ int lr_engine_run(const struct lr_test_params *p, struct lr_engine_flow *f,
 		.flows = f,
 		.nflows = nflows,
 		.watch_fd = opts ? opts->watch_fd : -1,
+		.peer_grace_ns = peer_grace(opts),
 		.iv_ns = (uint64_t)(p->interval_s * 1e9),
 	};
 	int ret;
@@ -309,8 +378,11 @@ int lr_engine_run(const struct lr_test_params *p, struct lr_engine_flow *f,
 	else
 		engine_first_error(&r);
 	engine_slots_join(&r);
-	for (unsigned i = 0; i < nflows; i++)
+	for (unsigned i = 0; i < nflows; i++) {
 		finish_side(&r, i);
+		if (!ret)
+			ret = f[i].side.error;
+	}
 	free_run(&r);
 	return ret;
 }
@@ -322,4 +394,5 @@ void lr_side_free(struct lr_side *s)
 		s->dir[d].iv = NULL;
 		s->dir[d].niv = 0;
 	}
+	lr_lat_free(&s->lat);
 }

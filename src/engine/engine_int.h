@@ -10,7 +10,10 @@
 #define ENGINE_STEP_NS 20000000ull /* 20 ms: how often errors are seen */
 #define ENGINE_SAMPLE_SLACK_NS 50000ull /* clock reads around a sample */
 #define ENGINE_TAIL_NS 250000000ull /* running on past the window */
-#define ENGINE_LAT_CAP 1000000u /* latency samples kept per flow */
+/* Bytes mode: how long this end's workers may run on once the peer has
+ * sent its result (plus the endpoint's timeout); a stalled worker ends
+ * sooner, by its transport's no-progress watchdog. */
+#define ENGINE_PEER_GRACE_NS 15000000000ull
 
 struct slot {
 	struct lr_engine_flow *flow;
@@ -20,6 +23,7 @@ struct slot {
 	struct lr_worker_ctl ctl;
 	pthread_t thread;
 	bool started;
+	struct lr_hist hist; /* latency mode, client end: this worker's */
 	atomic_bool done;
 	_Atomic uint64_t done_ns; /* when run_worker returned */
 };
@@ -41,9 +45,11 @@ struct run {
 	struct slot *slots;
 	unsigned nslots;
 	struct track *tracks; /* nflows * LR_DIR_COUNT */
-	struct lr_lat_samples *lat; /* one per flow */
 	atomic_bool stop;
+	atomic_bool in_window; /* the measured window is open */
 	int watch_fd;
+	uint64_t peer_grace_ns;
+	uint64_t peer_deadline; /* bytes mode: the peer has finished */
 	uint64_t win_start, win_end; /* win_end 0: bytes mode */
 	uint64_t iv_ns;
 };

@@ -15,7 +15,8 @@ static void *worker_main(void *arg)
 
 	f->ops->run_worker(f->ep, s->idx, &s->ctl);
 	atomic_store(&s->done_ns, lr_now_ns());
-	atomic_store(&s->done, true);
+	/* Release: the counter's last additions are seen with the flag. */
+	atomic_store_explicit(&s->done, true, memory_order_release);
 	return NULL;
 }
 
@@ -65,7 +66,13 @@ int engine_slots_create(struct run *r)
 			s->idx = i;
 			fl->ops->worker_info(fl->ep, i, &s->info);
 			s->ctl.stop = &r->stop;
-			s->ctl.lat = r->lat ? &r->lat[f] : NULL;
+			s->ctl.in_window = &r->in_window;
+			if (r->p->mode == LR_MODE_LAT &&
+			    fl->role == LR_ROLE_CLIENT) {
+				if (lr_hist_init(&s->hist))
+					return -ENOMEM;
+				s->ctl.lat = &s->hist;
+			}
 		}
 	}
 	if (r->p->bytes)
@@ -80,8 +87,14 @@ int engine_slots_start(struct run *r)
 					 &r->slots[i]);
 
 		if (ret) {
+			struct lr_side *side = &r->slots[i].flow->side;
+
 			lr_err("cannot start worker thread %u: %s", i,
 			       strerror(ret));
+			side->error = -ret;
+			snprintf(side->errmsg, sizeof(side->errmsg),
+				 "cannot start worker thread %u of %u: %s", i,
+				 r->nslots, strerror(ret));
 			return -ret;
 		}
 		r->slots[i].started = true;
@@ -99,6 +112,8 @@ void engine_slots_join(struct run *r)
 
 void engine_slots_free(struct run *r)
 {
+	for (unsigned i = 0; r->slots && i < r->nslots; i++)
+		lr_hist_free(&r->slots[i].hist);
 	free(r->slots);
 	r->slots = NULL;
 }
@@ -125,7 +140,7 @@ bool engine_all_done(const struct run *r, unsigned f, enum lr_dir d,
 
 		if (s->flow_idx != f || s->info.dir != d)
 			continue;
-		if (!atomic_load(&s->done))
+		if (!atomic_load_explicit(&s->done, memory_order_acquire))
 			return false;
 		if (atomic_load(&s->done_ns) > last)
 			last = atomic_load(&s->done_ns);

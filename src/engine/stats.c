@@ -68,51 +68,40 @@ void lr_rate_stats(const struct lr_interval *iv, unsigned n, double interval_s,
 	free(r);
 }
 
-int lr_lat_init(struct lr_lat_samples *l, size_t cap)
+static void lat_buckets(const struct lr_hist *h, struct lr_lat_stats *out)
 {
-	memset(l, 0, sizeof(*l));
-	l->ns = malloc(cap * sizeof(*l->ns));
-	if (!l->ns)
-		return -ENOMEM;
-	l->cap = cap;
-	return 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < LR_HIST_BUCKETS; i++)
+		k += h->counts[i] != 0;
+	out->buckets = malloc(k * sizeof(*out->buckets));
+	if (!out->buckets)
+		return; /* the statistics stand without the buckets */
+	for (size_t i = 0; i < LR_HIST_BUCKETS; i++)
+		if (h->counts[i])
+			out->buckets[out->nbuckets++] =
+				(struct lr_lat_bucket){ lr_hist_value(i),
+							h->counts[i] };
 }
 
-void lr_lat_add(struct lr_lat_samples *l, uint64_t ns)
+void lr_lat_stats(const struct lr_hist *h, struct lr_lat_stats *out)
 {
-	if (l->n < l->cap)
-		l->ns[l->n++] = ns;
-	else
-		l->dropped++;
-}
-
-void lr_lat_stats(struct lr_lat_samples *l, struct lr_lat_stats *out)
-{
-	double *us, sum = 0;
-
 	memset(out, 0, sizeof(*out));
-	if (!l->n)
+	if (!h->n)
 		return;
-	us = malloc(l->n * sizeof(*us));
-	if (!us)
-		return;
-	for (size_t i = 0; i < l->n; i++) {
-		us[i] = (double)l->ns[i] / 1e3;
-		sum += us[i];
-	}
-	qsort(us, l->n, sizeof(*us), cmp_double);
-	out->n = l->n;
-	out->min_us = us[0];
-	out->max_us = us[l->n - 1];
-	out->median_us = lr_percentile(us, l->n, 0.5);
-	out->p99_us = lr_percentile(us, l->n, 0.99);
-	out->p999_us = lr_percentile(us, l->n, 0.999);
-	out->mean_us = sum / (double)l->n;
-	free(us);
+	out->n = (size_t)h->n;
+	out->min_us = (double)h->min / 1e3;
+	out->max_us = (double)h->max / 1e3;
+	out->median_us = (double)lr_hist_percentile(h, 0.5) / 1e3;
+	out->p99_us = (double)lr_hist_percentile(h, 0.99) / 1e3;
+	out->p999_us = (double)lr_hist_percentile(h, 0.999) / 1e3;
+	out->mean_us = (double)h->sum / (double)h->n / 1e3;
+	lat_buckets(h, out);
 }
 
-void lr_lat_free(struct lr_lat_samples *l)
+void lr_lat_free(struct lr_lat_stats *l)
 {
-	free(l->ns);
-	memset(l, 0, sizeof(*l));
+	free(l->buckets);
+	l->buckets = NULL;
+	l->nbuckets = 0;
 }

@@ -78,13 +78,29 @@ static json_t *dir_json(const struct lr_dir_result *dr, int d)
 		"max", st->max_gbps, "mean", st->mean_gbps);
 }
 
+/* The non-empty buckets of the latency histogram: [[ns, count], ...]. */
+static json_t *histogram_json(const struct lr_lat_stats *l)
+{
+	json_t *b = json_array();
+
+	for (size_t i = 0; i < l->nbuckets; i++)
+		json_array_append_new(
+			b, json_pack("[I, I]", (json_int_t)l->buckets[i].ns,
+				     (json_int_t)l->buckets[i].count));
+	return json_pack("{s:i, s:s, s:o}", "significant_digits", 3, "unit",
+			 "ns", "buckets", b);
+}
+
 static json_t *latency_json(const struct lr_lat_stats *l)
 {
-	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:s}", "samples",
-			 (json_int_t)l->n, "min_us", l->min_us, "median_us",
-			 l->median_us, "p99_us", l->p99_us, "p999_us",
-			 l->p999_us, "max_us", l->max_us, "mean_us", l->mean_us,
-			 "definition", "half of a round trip");
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:o}",
+			 "samples", (json_int_t)l->n, "min_us", l->min_us,
+			 "median_us", l->median_us, "p99_us", l->p99_us,
+			 "p999_us", l->p999_us, "max_us", l->max_us, "mean_us",
+			 l->mean_us, "definition",
+			 "half of a round trip, every round trip inside the "
+			 "measured window",
+			 "histogram", histogram_json(l));
 }
 
 json_t *lr_result_to_json(const struct lr_result *r)

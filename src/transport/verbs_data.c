@@ -18,6 +18,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,14 +369,29 @@ static int replenish(struct lr_endpoint *ep, struct lr_vdir *d,
 	return 0;
 }
 
+/* A receiver's no-progress watchdog: nothing for the endpoint's timeout. */
+static int sink_stalled(struct lr_endpoint *ep, struct lr_worker_ctl *ctl,
+			uint64_t *since, const char *what)
+{
+	uint64_t now = lr_now_ns();
+
+	if (now - *since < (uint64_t)ep->timeout_ms * 1000000u)
+		return 0;
+	lr_worker_fail(ctl, -ETIMEDOUT,
+		       "verbs: no progress for %.1f s (no %s on %s)",
+		       (double)ep->timeout_ms / 1000, what, ep->dev.name);
+	return -ETIMEDOUT;
+}
+
 /* The sink of SEND or WRITE with immediate: count and replenish. */
 static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 		    struct lr_worker_ctl *ctl)
 {
 	struct ibv_wc wc[POLL_BATCH];
-	uint64_t limit = ctl->byte_limit, total = 0;
+	uint64_t limit = ctl->byte_limit, total = 0, since = lr_now_ns();
 	const char *what =
 		ep->o.op == LR_VOP_SEND ? "receive" : "write-imm receive";
+	unsigned idle = 0;
 
 	while (!stopped(ctl) && (!limit || total < limit)) {
 		uint64_t bytes = 0;
@@ -397,16 +413,57 @@ static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 			total += bytes;
 			atomic_fetch_add_explicit(&ctl->bytes, bytes,
 						  memory_order_relaxed);
+			idle = 0;
+			since = 0; /* read the clock at the next stall */
+		} else if (++idle >= STALL_POLLS) {
+			idle = 0;
+			if (!since)
+				since = lr_now_ns();
+			else if (sink_stalled(ep, ctl, &since, what))
+				return ctl->error;
 		}
 	}
 	return 0;
 }
 
-/* Bytes mode: wait for the end-of-data SEND of every QP. */
-static int wait_fins(struct lr_vdir *d, struct lr_worker_ctl *ctl)
+/*
+ * What the passive end of WRITE or READ can see of the data: nothing on its
+ * CQ, but the packets its port receives (the port's counter, or rxe's).
+ * UINT64_MAX when neither can be read: no watchdog then.
+ */
+static uint64_t port_rx_packets(const struct lr_endpoint *ep)
+{
+	static const char *const names[] = { "counters/port_rcv_packets",
+					     "hw_counters/rcvd_pkts" };
+	unsigned long long v;
+	char path[256];
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		FILE *f;
+		int ok;
+
+		snprintf(path, sizeof(path),
+			 "/sys/class/infiniband/%s/ports/%u/%s", ep->dev.name,
+			 ep->dev.port, names[i]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		ok = fscanf(f, "%llu", &v) == 1;
+		fclose(f);
+		if (ok)
+			return v;
+	}
+	return UINT64_MAX;
+}
+
+/* Bytes mode: wait for the end-of-data SEND of every QP, while the port
+ * receives packets. */
+static int wait_fins(struct lr_endpoint *ep, struct lr_vdir *d,
+		     struct lr_worker_ctl *ctl)
 {
 	struct ibv_wc wc[POLL_BATCH];
-	unsigned left = d->nqp;
+	unsigned left = d->nqp, idle = 0;
+	uint64_t pkts = port_rx_packets(ep), since = lr_now_ns();
 
 	while (left && !stopped(ctl)) {
 		int n = ibv_poll_cq(d->cq, POLL_BATCH, wc);
@@ -421,16 +478,30 @@ static int wait_fins(struct lr_vdir *d, struct lr_worker_ctl *ctl)
 							"end-of-data receive");
 			left--;
 		}
-		if (!n)
+		if (n || pkts == UINT64_MAX) {
 			lr_sleep_ns(20000);
+			continue;
+		}
+		lr_sleep_ns(20000);
+		if (++idle < 5000) /* about every 100 ms */
+			continue;
+		idle = 0;
+		if (port_rx_packets(ep) != pkts) {
+			pkts = port_rx_packets(ep);
+			since = lr_now_ns();
+		} else if (sink_stalled(ep, ctl, &since,
+					"packet received on the port")) {
+			return ctl->error;
+		}
 	}
 	return 0;
 }
 
-static int run_passive(struct lr_vdir *d, struct lr_worker_ctl *ctl)
+static int run_passive(struct lr_endpoint *ep, struct lr_vdir *d,
+		       struct lr_worker_ctl *ctl)
 {
 	if (ctl->byte_limit)
-		return wait_fins(d, ctl);
+		return wait_fins(ep, d, ctl);
 	while (!stopped(ctl))
 		lr_sleep_ns(5000000); /* no busy wait: leave the CPU */
 	return 0;
@@ -443,5 +514,5 @@ int lr_vdata_run(struct lr_endpoint *ep, struct lr_vdir *d,
 		return run_active(ep, d, ctl);
 	if (ep->o.op == LR_VOP_SEND || ep->o.write_imm)
 		return run_sink(ep, d, ctl);
-	return run_passive(d, ctl);
+	return run_passive(ep, d, ctl);
 }

@@ -163,6 +163,7 @@ static void count(struct vlat *l)
 
 static int ping(struct vlat *l, uint8_t seq)
 {
+	bool began = lr_lat_begin(l->ctl);
 	uint64_t t0 = lr_now_ns();
 	int ret = post(l, seq);
 
@@ -171,8 +172,7 @@ static int ping(struct vlat *l, uint8_t seq)
 	ret = wait_msg(l, seq, t0);
 	if (ret <= 0)
 		return ret;
-	if (l->ctl->lat)
-		lr_lat_add(l->ctl->lat, (lr_now_ns() - t0) / 2);
+	lr_lat_end(l->ctl, began, t0, lr_now_ns());
 	count(l);
 	return 1;
 }

@@ -348,3 +348,55 @@ Test(silent_peer, bounded_by_connect_timeout)
 	close(lfd);
 	proc_cleanup(&p);
 }
+
+/*
+ * A frozen peer (SIGSTOP) in bytes mode: nothing else would end the test.
+ * The no-progress watchdog ends it after the endpoint's timeout (here the
+ * client's --connect-timeout of 2 s) with the reason (issue 9).
+ */
+static void frozen_server(const char *how)
+{
+	struct proc p;
+	char peer[64];
+	const char *words[] = {
+		"pair", "--json", "--bytes", "500G", "--connect-timeout",
+		"2",	how,	  "--peer",  peer,   NULL
+	};
+	uint64_t t0;
+	char *out;
+	json_t *doc, *e;
+
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
+	proc_start(&p, words);
+	lr_sleep_ns(1000000000ull);
+	proc_kill(&srv.proc, SIGSTOP);
+	t0 = lr_now_ns();
+	proc_wait(&p, 20000);
+	proc_kill(&srv.proc, SIGCONT);
+	cr_assert_eq(p.status, 3, "%s: exit %d: %s", how, p.status,
+		     proc_slurp(p.err));
+	/* 2 s without progress (seen at a 200 ms socket timeout), then at
+	 * most 2 s more for the result of the frozen server; the
+	 * kernel's buffers may take a moment to fill first. */
+	cr_assert_lt(lr_now_ns() - t0, 8000000000ull, "%s: ended late", how);
+	out = proc_slurp(p.out);
+	doc = json_loads(out, 0, NULL);
+	cr_assert_not_null(doc, "%s", out);
+	e = json_array_get(json_object_get(doc, "errors"), 0);
+	cr_assert(strstr(json_string_value(json_object_get(e, "message")),
+			 "no progress for 2.0 s"),
+		  "%s", out);
+	free(out);
+	json_decref(doc);
+	proc_cleanup(&p);
+}
+
+Test(pair_live, frozen_server_bytes_mode_sender)
+{
+	frozen_server("--streams=1");
+}
+
+Test(pair_live, frozen_server_bytes_mode_receiver)
+{
+	frozen_server("--reverse");
+}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "linerate/engine.h"
@@ -161,4 +162,217 @@ Test(engine, watched_descriptor_cancels)
 	lr_side_free(&f.side);
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/* Workers that add their whole share at once and return: the engine must
+ * still close each direction with the final count (issue 9: the done flag
+ * before the counter). */
+static int burst_run(struct lr_endpoint *e, unsigned idx,
+		     struct lr_worker_ctl *ctl)
+{
+	atomic_fetch_add_explicit(&ctl->bytes, ctl->byte_limit,
+				  memory_order_relaxed);
+	return 0;
+}
+
+static const struct lr_transport_ops burst_ops = {
+	.abi = LR_TRANSPORT_ABI,
+	.name = "burst",
+	.nworkers = paced_nworkers,
+	.worker_info = paced_info,
+	.run_worker = burst_run,
+};
+
+Test(engine, bytes_mode_never_closes_with_a_stale_count, .timeout = 120)
+{
+	enum { FLOWS = 16, RUNS = 1500 };
+	struct paced_ep ep = { 1, 0, -1 };
+	struct lr_engine_flow f[FLOWS];
+	struct lr_test_params p = params(0, 0, 0.05);
+	unsigned short_runs = 0;
+
+	p.bytes = 123457;
+	for (int run = 0; run < RUNS; run++) {
+		int ret;
+
+		for (int i = 0; i < FLOWS; i++)
+			f[i] = (struct lr_engine_flow){
+				.ops = &burst_ops,
+				.ep = (struct lr_endpoint *)&ep,
+				.role = LR_ROLE_CLIENT
+			};
+		ret = lr_engine_run(&p, f, FLOWS, NULL);
+		for (int i = 0; i < FLOWS; i++) {
+			short_runs += ret || f[i].side.dir[LR_DIR_C2S].bytes !=
+						     p.bytes;
+			lr_side_free(&f[i].side);
+		}
+	}
+	cr_assert_eq(short_runs, 0, "%u of %d flows short", short_runs,
+		     RUNS * FLOWS);
+}
+
+/* Writes a byte into a pipe after 100 ms (the peer's result) or closes it
+ * (the peer hung up). */
+struct poker {
+	int fd;
+	bool hang_up;
+};
+
+static void *poke_later(void *arg)
+{
+	struct poker *pk = arg;
+
+	lr_sleep_ns(100000000);
+	if (pk->hang_up)
+		close(pk->fd);
+	else if (write(pk->fd, "x", 1) != 1)
+		abort();
+	return NULL;
+}
+
+/* 1 worker x 1000 bytes per ms: 400000 bytes take about 0.4 s. */
+static int run_poked(bool hang_up, int grace_ms, uint64_t bytes,
+		     struct lr_engine_flow *f, double *secs)
+{
+	static struct paced_ep ep = { 1, 1000, -1 };
+	struct lr_test_params p = params(0, 0, 0.1);
+	struct poker pk = { .hang_up = hang_up };
+	struct lr_engine_opts o = { .peer_grace_ms = grace_ms };
+	int fds[2], ret;
+	uint64_t t0 = lr_now_ns();
+	pthread_t th;
+
+	*f = (struct lr_engine_flow){ .ops = &paced_ops,
+				      .ep = (struct lr_endpoint *)&ep,
+				      .role = LR_ROLE_CLIENT };
+	p.bytes = bytes;
+	cr_assert_eq(pipe(fds), 0);
+	o.watch_fd = fds[0];
+	pk.fd = fds[1];
+	pthread_create(&th, NULL, poke_later, &pk);
+	ret = lr_engine_run(&p, f, 1, &o);
+	pthread_join(th, NULL);
+	*secs = (double)(lr_now_ns() - t0) / 1e9;
+	close(fds[0]);
+	if (!hang_up)
+		close(fds[1]);
+	return ret;
+}
+
+/* Bytes mode: the peer's result does not stop this end's workers. */
+Test(engine, bytes_mode_runs_on_after_the_peer_spoke)
+{
+	struct lr_engine_flow f;
+	double s;
+
+	cr_assert_eq(run_poked(false, 0, 400000, &f, &s), 0);
+	cr_assert_eq(f.side.dir[LR_DIR_C2S].bytes, 400000);
+	cr_assert_eq(f.side.error, 0);
+	lr_side_free(&f.side);
+}
+
+/* ... for a bounded time: past the grace, a short count is an error. */
+Test(engine, bytes_mode_grace_is_bounded_and_short_is_an_error)
+{
+	struct lr_engine_flow f;
+	double s;
+
+	cr_assert_eq(run_poked(false, 300, 100000000, &f, &s), -ETIMEDOUT);
+	cr_assert(s > 0.35 && s < 1.5, "ended after %.2f s", s);
+	cr_assert(f.side.dir[LR_DIR_C2S].bytes < 100000000);
+	cr_assert_eq(f.side.error, -EPIPE);
+	cr_assert(strstr(f.side.errmsg, "of 100000000 bytes"), "%s",
+		  f.side.errmsg);
+	lr_side_free(&f.side);
+}
+
+/* A hang-up of the peer still ends a bytes-mode run at once. */
+Test(engine, bytes_mode_hang_up_cancels)
+{
+	struct lr_engine_flow f;
+	double s;
+
+	cr_assert_eq(run_poked(true, 0, 100000000, &f, &s), -ECANCELED);
+	cr_assert(s < 0.6, "ended after %.2f s", s);
+	lr_side_free(&f.side);
+}
+
+/* A worker that returns without error but short of its share. */
+static int quitter_run(struct lr_endpoint *e, unsigned idx,
+		       struct lr_worker_ctl *ctl)
+{
+	atomic_fetch_add(&ctl->bytes, ctl->byte_limit / 2);
+	return 0;
+}
+
+static const struct lr_transport_ops quitter_ops = {
+	.abi = LR_TRANSPORT_ABI,
+	.name = "quitter",
+	.nworkers = paced_nworkers,
+	.worker_info = paced_info,
+	.run_worker = quitter_run,
+};
+
+Test(engine, bytes_mode_short_count_is_an_error)
+{
+	struct paced_ep ep = { 2, 0, -1 };
+	struct lr_engine_flow f = { .ops = &quitter_ops,
+				    .ep = (struct lr_endpoint *)&ep,
+				    .role = LR_ROLE_CLIENT };
+	struct lr_test_params p = params(0, 0, 0.05);
+
+	p.bytes = 1000;
+	cr_assert_eq(lr_engine_run(&p, &f, 1, NULL), -EPIPE);
+	cr_assert_str_eq(f.side.errmsg,
+			 "client->server: sent 500 of 1000 bytes");
+	lr_side_free(&f.side);
+}
+
+/* Ping-pong of about 1 ms per round trip, counting one byte each. */
+static int pinger_run(struct lr_endpoint *e, unsigned idx,
+		      struct lr_worker_ctl *ctl)
+{
+	while (!atomic_load(ctl->stop)) {
+		bool began = lr_lat_begin(ctl);
+		uint64_t t0 = lr_now_ns();
+
+		lr_sleep_ns(1000000);
+		atomic_fetch_add(&ctl->bytes, 1);
+		lr_lat_end(ctl, began, t0, lr_now_ns());
+	}
+	return 0;
+}
+
+static const struct lr_transport_ops pinger_ops = {
+	.abi = LR_TRANSPORT_ABI,
+	.name = "pinger",
+	.nworkers = paced_nworkers,
+	.worker_info = paced_info,
+	.run_worker = pinger_run,
+};
+
+/* Latency: only round trips inside the window count, not the warm-up
+ * (0.3 s) nor the tail past it (0.25 s): as many samples as round trips
+ * in the window, give or take the one that straddles each edge. */
+Test(engine, latency_samples_only_inside_the_window)
+{
+	struct paced_ep ep = { 1, 0, -1 };
+	struct lr_engine_flow f = { .ops = &pinger_ops,
+				    .ep = (struct lr_endpoint *)&ep,
+				    .role = LR_ROLE_CLIENT };
+	struct lr_test_params p = params(0.5, 0.3, 0.1);
+	struct lr_dir_side *d = &f.side.dir[LR_DIR_C2S];
+
+	p.mode = LR_MODE_LAT;
+	cr_assert_eq(lr_engine_run(&p, &f, 1, NULL), 0);
+	cr_assert(d->bytes > 50, "%llu round trips",
+		  (unsigned long long)d->bytes);
+	cr_assert(d->bytes_total > d->bytes + 50, "warm-up ran");
+	cr_assert(f.side.lat.n + 2 >= d->bytes && f.side.lat.n <= d->bytes + 2,
+		  "%zu samples, %llu round trips in the window", f.side.lat.n,
+		  (unsigned long long)d->bytes);
+	cr_assert(f.side.lat.median_us >= 500, "half of 1 ms: %.1f us",
+		  f.side.lat.median_us);
+	lr_side_free(&f.side);
 }
