@@ -20,6 +20,9 @@
 
 #include <stdio.h>
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <jansson.h>
 
 #define LR_DEVICES_SCHEMA "linerate.devices/1"
@@ -65,6 +68,21 @@ int lr_inv_netdev_sysfs(const char *name, json_t **out);
  * -ENOENT when there is no PCI device (virtual interfaces).
  */
 int lr_inv_pcie(const char *device_link, json_t **out);
+
+/* The transfer sizes a PCIe function runs with (Device Control). */
+struct lr_pcie_sizes {
+	unsigned max_payload; /* bytes */
+	unsigned max_read_req; /* bytes */
+};
+
+/*
+ * From config space bytes: 0, -ENODATA (cut short, e.g. an unprivileged
+ * read of 64 bytes), -ENOENT (no PCI Express capability) or -EINVAL.
+ */
+int lr_pcie_devctl_sizes(const uint8_t *cfg, size_t len,
+			 struct lr_pcie_sizes *out);
+/* The same from the `config` file of a sysfs device directory. */
+int lr_inv_pcie_sizes(const char *dir, struct lr_pcie_sizes *out);
 
 /* The whole "linerate.devices/1" document, with problems marked. */
 int lr_inventory_collect(json_t **out);

@@ -80,8 +80,21 @@ static int pci_chain(const char *path, const char *dirs[], int max)
 	return n;
 }
 
+/* "max_payload", "max_read_request": bytes, null when unreadable. */
+static void add_sizes(json_t *fn, const char *dir)
+{
+	struct lr_pcie_sizes z;
+	bool ok = !lr_inv_pcie_sizes(dir, &z);
+
+	json_object_set_new(fn, "max_payload",
+			    ok ? json_integer(z.max_payload) : json_null());
+	json_object_set_new(fn, "max_read_request",
+			    ok ? json_integer(z.max_read_req) : json_null());
+}
+
 static void add_function_attrs(json_t *fn, const char *dir)
 {
+	add_sizes(fn, dir);
 	json_object_set_new(fn, "numa_node",
 			    inv_sysfs_int(0, "%s/numa_node", dir));
 	json_object_set_new(fn, "vendor", inv_sysfs_str("%s/vendor", dir));

@@ -38,6 +38,12 @@ static void print_pci(FILE *out, const json_t *pci)
 			(long long)inv_int(pci, "width", 0));
 	else
 		fprintf(out, " link " UNKNOWN);
+	/* DevCtl sizes: only when config space was readable (root) */
+	if (inv_int(pci, "max_payload", 0) &&
+	    inv_int(pci, "max_read_request", 0))
+		fprintf(out, " mps %lld mrrs %lld",
+			(long long)inv_int(pci, "max_payload", 0),
+			(long long)inv_int(pci, "max_read_request", 0));
 	print_int(out, "numa", pci, "numa_node");
 	if (inv_cstr(pci, "switch"))
 		fprintf(out, "  switch %s", inv_cstr(pci, "switch"));

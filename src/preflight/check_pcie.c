@@ -13,6 +13,45 @@ static void gen_width(char *buf, size_t len, double gen, double width)
 		snprintf(buf, len, "unknown");
 }
 
+/* The MPS and MRRS the host runs with, where known and lower. */
+static void found_sizes(const struct pf_nic *n, struct lr_nic_spec *s)
+{
+	double mps = pf_num(n->pci, "max_payload", 0);
+	double mrrs = pf_num(n->pci, "max_read_request", 0);
+
+	if (mps > 0 && mps < s->max_payload)
+		s->max_payload = (unsigned)mps;
+	if (mrrs > 0 && (!s->max_read_req || mrrs < s->max_read_req))
+		s->max_read_req = (unsigned)mrrs;
+}
+
+static void size_finding(struct pf_nic *n, const char *check,
+			 const char *subject, unsigned want, double got)
+{
+	struct lr_nic_spec found = n->spec;
+	char w[16], g[16];
+
+	if (!(got > 0) || got >= want)
+		return;
+	found_sizes(n, &found);
+	snprintf(w, sizeof(w), "%u B", want);
+	snprintf(g, sizeof(g), "%.0f B", got);
+	pf_finding(n, check, subject, w, g, &found, NULL);
+}
+
+/* PCIe max payload and max read request sizes (DevCtl, docs/model.md). */
+void pf_check_pcie_sizes(struct pf_nic *n)
+{
+	if (!n->pci || !n->spec.pcie_gen)
+		return;
+	size_finding(n, "pcie_max_payload", "PCIe max payload",
+		     n->spec.max_payload ? n->spec.max_payload : 256,
+		     pf_num(n->pci, "max_payload", 0));
+	size_finding(n, "pcie_max_read_request", "PCIe max read request",
+		     n->spec.max_read_req ? n->spec.max_read_req : 512,
+		     pf_num(n->pci, "max_read_request", 0));
+}
+
 void pf_check_pcie(struct pf_nic *n)
 {
 	double gen = pf_num(n->pci, "gen", 0), w = pf_num(n->pci, "width", 0);
@@ -32,6 +71,7 @@ void pf_check_pcie(struct pf_nic *n)
 	}
 	found.pcie_gen = (unsigned)gen;
 	found.pcie_width = (unsigned)w;
+	found_sizes(n, &found);
 	pf_finding(n, "pcie", "PCIe", want, got, &found, NULL);
 }
 
@@ -66,6 +106,7 @@ void pf_check_switch(struct pf_nic *n)
 		found.pcie_gen = (unsigned)gen;
 	if (!found.pcie_width || w < found.pcie_width)
 		found.pcie_width = (unsigned)w;
+	found_sizes(n, &found);
 	gen_width(want, sizeof(want), sw->gen, sw->width);
 	gen_width(got, sizeof(got), gen, w);
 	snprintf(subject, sizeof(subject), "PCIe switch %s uplink (%s)",

@@ -35,6 +35,7 @@ void pf_check_link(struct pf_nic *n);
 void pf_check_mtu(struct pf_nic *n);
 void pf_check_gid(struct pf_nic *n);
 void pf_check_pcie(struct pf_nic *n);
+void pf_check_pcie_sizes(struct pf_nic *n);
 void pf_check_switch(struct pf_nic *n);
 void pf_check_numa(struct pf_nic *n);
 void pf_check_counters(struct pf_nic *n, const json_t *counters);

@@ -39,7 +39,8 @@ Test(cli, devices_text)
 	cr_assert_not_null(strstr(out,
 				  "! mlx5_0/1  Ethernet  ACTIVE/LinkUp  "
 				  "400 Gb/s 4X NDR  mtu 4096  netdev ens1np0  "
-				  "pci 0000:18:00.0 Gen4 x16  numa 0  switch "
+				  "pci 0000:18:00.0 Gen4 x16 mps 256 mrrs 512  "
+				  "numa 0  switch "
 				  "0000:16:00.0  ! PCIe 0000:18:00.0 at Gen4 "
 				  "x16, capable of Gen5 x16"),
 			   "%s", out);

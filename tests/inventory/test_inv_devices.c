@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The devices document read from fixture trees, problems and all. */
+#include <errno.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -240,4 +241,53 @@ Test(devices, text_output_marks_problems)
 				       "  200 Gb/s 2X NDR"));
 	cr_assert_not_null(strstr(buf, "  ! link at 2X width\n"));
 	free(buf);
+}
+
+/* Device Control of the PCI Express capability (the sysfs config file). */
+Test(devices, max_payload_and_read_request)
+{
+	json_t *pci;
+
+	collect("roce-cx7");
+	pci = json_object_get(lr_inv_find_rdma(doc, "mlx5_0"), "pci");
+	cr_assert_eq(num(pci, "max_payload"), 256);
+	cr_assert_eq(num(pci, "max_read_request"), 512);
+	json_decref(doc);
+	collect("roce-mps128");
+	pci = json_object_get(lr_inv_find_rdma(doc, "mlx5_0"), "pci");
+	cr_assert_eq(num(pci, "max_payload"), 128);
+	cr_assert_eq(num(pci, "max_read_request"), 128);
+	/* mlx5_1: 64 bytes of config, as an unprivileged read gives */
+	pci = json_object_get(lr_inv_find_rdma(doc, "mlx5_1"), "pci");
+	cr_assert(json_is_null(json_object_get(pci, "max_payload")));
+	cr_assert(json_is_null(json_object_get(pci, "max_read_request")));
+}
+
+/* Config space bytes by hand: header, capability list, Device Control. */
+Test(devices, devctl_decoding)
+{
+	uint8_t cfg[256] = { 0 };
+	struct lr_pcie_sizes z;
+
+	cfg[0x06] = 0x10; /* capability list */
+	cfg[0x34] = 0x40;
+	cfg[0x40] = 0x01; /* power management -> 0x50 */
+	cfg[0x41] = 0x50;
+	cfg[0x50] = 0x10; /* PCI Express, last */
+	/* DevCtl 0x5050: bits 5-7 = 2 (512 B), bits 12-14 = 5 (4096 B) */
+	cfg[0x58] = 0x50;
+	cfg[0x59] = 0x50;
+	cr_assert_eq(lr_pcie_devctl_sizes(cfg, sizeof(cfg), &z), 0);
+	cr_assert_eq(z.max_payload, 512);
+	cr_assert_eq(z.max_read_req, 4096);
+	cr_assert_eq(lr_pcie_devctl_sizes(cfg, 64, &z), -ENODATA,
+		     "the unprivileged 64 bytes");
+	cfg[0x58] = 0xe0; /* MPS code 7: reserved */
+	cr_assert_eq(lr_pcie_devctl_sizes(cfg, sizeof(cfg), &z), -EINVAL);
+	cfg[0x50] = 0x05; /* MSI only: no PCI Express capability */
+	cr_assert_eq(lr_pcie_devctl_sizes(cfg, sizeof(cfg), &z), -ENOENT);
+	cfg[0x51] = 0x40; /* a loop in the list ends */
+	cr_assert_eq(lr_pcie_devctl_sizes(cfg, sizeof(cfg), &z), -ENOENT);
+	cfg[0x06] = 0; /* no capability list */
+	cr_assert_eq(lr_pcie_devctl_sizes(cfg, sizeof(cfg), &z), -ENOENT);
 }

@@ -244,3 +244,42 @@ Test(preflight, devices_to_watch)
 	cr_assert_null(devs[2]);
 	free(devs);
 }
+
+/*
+ * The host's own MPS and MRRS (sysfs config, Device Control): mlx5_0 at
+ * 128/128 where the topology says 256/512. At Gen5 x16 that costs nothing
+ * on its own: writes at MPS 128 are 504.12 x 370/371 x (1 - 16/468) x
+ * 128/152 = 408.91, above the link's 392.14. mlx5_1's config space reads
+ * as the 64-byte header only (an unprivileged read): unknown, no finding.
+ */
+Test(preflight, max_payload_and_read_request_sizes)
+{
+	check("roce-mps128", "roce-cx7.yaml", "node1", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 2, "%s", message(0));
+	cr_assert_str_eq(message(0),
+			 "mlx5_0 PCIe max payload 128 B, expected 256 B: no "
+			 "bandwidth cost on its own (ceiling 392.14 Gb/s)");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(finding(0), "check")),
+		"pcie_max_payload");
+	cr_assert_str_eq(message(1),
+			 "mlx5_0 PCIe max read request 128 B, expected 512 B: "
+			 "no bandwidth cost on its own (ceiling 392.14 Gb/s)");
+}
+
+/*
+ * A Gen4 x16 slot on a host running MPS 128: the PCIe finding's ceiling
+ * uses the size found, 252.06 x 370/371 x (1 - 16/468) x 128/152 = 204.45
+ * (225.51 at MPS 256).
+ */
+Test(preflight, gen4_slot_at_max_payload_128)
+{
+	check("roce-gen4-mps128", "roce-cx7.yaml", "node1", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 2, "%s", message(0));
+	cr_assert_str_eq(message(0), "mlx5_0 PCIe Gen4 x16, expected Gen5 x16: "
+				     "ceiling ~204.45 Gb/s instead of 392.14 "
+				     "Gb/s");
+	cr_assert_str_eq(message(1),
+			 "mlx5_0 PCIe max payload 128 B, expected 256 B: no "
+			 "bandwidth cost on its own (ceiling 392.14 Gb/s)");
+}
