@@ -58,6 +58,12 @@ int lr_ctl_recv(struct lr_ctl *c, int timeout_ms, json_t **msg);
 int lr_ctl_expect(struct lr_ctl *c, const char *type, int timeout_ms,
 		  json_t **msg);
 /* Send {"type":"error","message":...}; best effort. */
+/*
+ * After a send to the peer failed with send_err: the error frame the peer
+ * sent before it closed, if there is one (a server refusing us). Returns
+ * -EREMOTEIO with the peer's message in c->err, or send_err unchanged.
+ */
+int lr_ctl_last_word(struct lr_ctl *c, int send_err);
 void lr_ctl_send_error(struct lr_ctl *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *lr_msg_type(const json_t *msg);

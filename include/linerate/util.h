@@ -7,6 +7,7 @@
 #define LINERATE_UTIL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,6 +80,15 @@ static inline double lr_gbps(uint64_t bytes, double seconds)
  * Write buf to path atomically: a temporary file in the same directory,
  * fsync, rename. "-" writes to stdout. Returns 0 or -errno.
  */
+/*
+ * A budget shared by threads (buffers, file descriptors): take want from
+ * *used when used + want <= limit, atomically. *seen (may be NULL): the
+ * amount in use that the decision saw. lr_budget_give returns it.
+ */
+bool lr_budget_take(_Atomic uint64_t *used, uint64_t want, uint64_t limit,
+		    uint64_t *seen);
+void lr_budget_give(_Atomic uint64_t *used, uint64_t n);
+
 int lr_write_file_atomic(const char *path, const char *buf, size_t len);
 
 #endif

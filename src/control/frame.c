@@ -12,6 +12,7 @@
 #include "linerate/sock.h"
 
 #define CTL_WRITE_MS 10000
+#define LAST_WORD_MS 1000 /* for the peer's error after a failed send */
 
 void lr_ctl_init(struct lr_ctl *c, int rfd, int wfd, size_t max_frame,
 		 const char *peer)
@@ -36,19 +37,28 @@ static int fail(struct lr_ctl *c, int ret, const char *fmt, ...)
 	return ret;
 }
 
+/* A frame leaves in one write (length and body together): a peer that
+ * closes early meets one write, not the second of two. */
 int lr_ctl_send(struct lr_ctl *c, const json_t *msg)
 {
-	char *text = json_dumps(msg, JSON_COMPACT);
+	char *text = json_dumps(msg, JSON_COMPACT), *frame;
+	size_t n;
 	uint32_t len;
 	int ret;
 
 	if (!text)
 		return fail(c, -ENOMEM, "cannot encode a message");
-	len = htonl((uint32_t)strlen(text));
-	ret = lr_sock_write_full(c->wfd, &len, sizeof(len), CTL_WRITE_MS);
-	if (!ret)
-		ret = lr_sock_write_full(c->wfd, text, strlen(text),
-					 CTL_WRITE_MS);
+	n = strlen(text);
+	frame = malloc(sizeof(len) + n);
+	if (!frame) {
+		free(text);
+		return fail(c, -ENOMEM, "cannot encode a message");
+	}
+	len = htonl((uint32_t)n);
+	memcpy(frame, &len, sizeof(len));
+	memcpy(frame + sizeof(len), text, n);
+	ret = lr_sock_write_full(c->wfd, frame, sizeof(len) + n, CTL_WRITE_MS);
+	free(frame);
 	free(text);
 	if (ret)
 		return fail(c, ret, "cannot send to %s: %s", c->peer,
@@ -143,6 +153,28 @@ int lr_ctl_expect(struct lr_ctl *c, const char *type, int timeout_ms,
 	}
 	*msg = m;
 	return 0;
+}
+
+int lr_ctl_last_word(struct lr_ctl *c, int send_err)
+{
+	char saved[sizeof(c->err)];
+	json_t *m;
+	const char *e;
+
+	memcpy(saved, c->err, sizeof(saved));
+	if (lr_ctl_recv(c, LAST_WORD_MS, &m)) {
+		memcpy(c->err, saved, sizeof(saved));
+		return send_err;
+	}
+	e = json_string_value(json_object_get(m, "message"));
+	if (strcmp(lr_msg_type(m), "error") || !e) {
+		json_decref(m);
+		memcpy(c->err, saved, sizeof(saved));
+		return send_err;
+	}
+	fail(c, -EREMOTEIO, "%s: %s", c->peer, e);
+	json_decref(m);
+	return -EREMOTEIO;
 }
 
 void lr_ctl_send_error(struct lr_ctl *c, const char *fmt, ...)

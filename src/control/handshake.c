@@ -58,7 +58,7 @@ int lr_ctl_hello_client_secret(struct lr_ctl *c, int timeout_ms,
 
 	json_decref(m);
 	if (ret)
-		return ret;
+		return lr_ctl_last_word(c, ret);
 	ret = lr_ctl_expect(c, "hello", timeout_ms, &reply);
 	if (ret)
 		return ret;

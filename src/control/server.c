@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* control channel: the 'serve' end of a session. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "linerate/control.h"
@@ -14,8 +17,11 @@
 #include "linerate/util.h"
 #include "session_int.h"
 
+#define ACCEPT_BACKOFF_NS 50000000ull /* 50 ms */
+
 static atomic_int active_sessions;
 static _Atomic uint64_t buffers_in_use; /* bounded by LR_CTL_MAX_BUFFERS */
+static _Atomic uint64_t fds_in_use; /* bounded by RLIMIT_NOFILE */
 
 struct srv_test {
 	struct lr_ctl *c;
@@ -25,16 +31,68 @@ struct srv_test {
 	struct lr_endpoint_cfg cfg;
 	struct lr_endpoint *ep;
 	uint64_t buffers; /* reserved from buffers_in_use */
+	uint64_t fds; /* reserved from fds_in_use */
 };
 
-/* Reserve this test's buffers from the server-wide budget. */
+/*
+ * File descriptors a test may open on this end: one per data connection
+ * (tcp: streams x directions), plus the listening socket, the device, the
+ * verbs event channels and the counters' reads (8 at most).
+ */
+static uint64_t test_fds(const struct lr_test_params *p)
+{
+	return (uint64_t)p->streams * (p->bidir ? 2u : 1u) + 8;
+}
+
+/*
+ * What RLIMIT_NOFILE leaves for tests: the limit less this process's own
+ * (standard streams, the listening socket, the spare, logs: 16), one
+ * control connection per session and the refusals being drained.
+ */
+static uint64_t fd_limit(uint64_t *nofile)
+{
+	uint64_t own = 16 + LR_CTL_MAX_SESSIONS + LR_SRV_REFUSING;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		rl.rlim_cur = 1u << 20;
+	*nofile = rl.rlim_cur;
+	return rl.rlim_cur > own ? rl.rlim_cur - own : 0;
+}
+
+static int reserve_fds(struct srv_test *t, char *err, size_t len)
+{
+	uint64_t want = test_fds(&t->p), nofile, limit = fd_limit(&nofile);
+	uint64_t used;
+
+	if (lr_budget_take(&fds_in_use, want, limit, &used)) {
+		t->fds = want;
+		return 0;
+	}
+	if (want > limit)
+		snprintf(err, len,
+			 "this test needs %llu file descriptors, the server's "
+			 "limit (RLIMIT_NOFILE %llu) leaves %llu for tests: "
+			 "fewer --streams, or raise 'ulimit -n' where serve "
+			 "runs",
+			 (unsigned long long)want, (unsigned long long)nofile,
+			 (unsigned long long)limit);
+	else
+		snprintf(err, len,
+			 "server busy: %llu file descriptors in use by other "
+			 "tests, this test needs %llu more (%llu for tests, "
+			 "RLIMIT_NOFILE %llu)",
+			 (unsigned long long)used, (unsigned long long)want,
+			 (unsigned long long)limit, (unsigned long long)nofile);
+	return -EBUSY;
+}
+
+/* Reserve this test's buffers and descriptors from the server's budgets. */
 static int srv_reserve(struct srv_test *t, char *err, size_t len)
 {
-	uint64_t want = lr_test_buffers(&t->p);
-	uint64_t used = atomic_fetch_add(&buffers_in_use, want);
+	uint64_t want = lr_test_buffers(&t->p), used;
 
-	if (used + want > LR_CTL_MAX_BUFFERS) {
-		atomic_fetch_sub(&buffers_in_use, want);
+	if (!lr_budget_take(&buffers_in_use, want, LR_CTL_MAX_BUFFERS, &used)) {
 		snprintf(
 			err, len,
 			"server busy: %llu MiB of message buffers "
@@ -45,6 +103,11 @@ static int srv_reserve(struct srv_test *t, char *err, size_t len)
 		return -EBUSY;
 	}
 	t->buffers = want;
+	if (reserve_fds(t, err, len)) {
+		lr_budget_give(&buffers_in_use, want);
+		t->buffers = 0;
+		return -EBUSY;
+	}
 	return 0;
 }
 
@@ -145,8 +208,10 @@ static void srv_release(struct srv_test *t)
 	if (t->ep)
 		t->ops->destroy(t->ep);
 	t->ep = NULL;
-	atomic_fetch_sub(&buffers_in_use, t->buffers);
+	lr_budget_give(&buffers_in_use, t->buffers);
+	lr_budget_give(&fds_in_use, t->fds);
 	t->buffers = 0;
+	t->fds = 0;
 }
 
 /*
@@ -252,17 +317,13 @@ void lr_serve_conn(int fd, const struct lr_serve_opts *o)
 
 	if (!cn ||
 	    atomic_fetch_add(&active_sessions, 1) >= LR_CTL_MAX_SESSIONS) {
-		struct lr_ctl c;
-
-		lr_ctl_init(&c, fd, fd, LR_CTL_MAX_FRAME_SERVER, "client");
-		lr_ctl_send_error(&c, "server busy: %d sessions already",
-				  LR_CTL_MAX_SESSIONS);
 		lr_warn("refused a client: %d sessions already",
 			LR_CTL_MAX_SESSIONS);
 		if (cn)
 			atomic_fetch_sub(&active_sessions, 1);
 		free(cn);
-		close(fd);
+		srv_refuse(fd, "server busy: %d sessions already",
+			   LR_CTL_MAX_SESSIONS);
 		return;
 	}
 	cn->fd = fd;
@@ -279,29 +340,91 @@ void lr_serve_conn(int fd, const struct lr_serve_opts *o)
 	pthread_detach(th);
 }
 
+/* Out of descriptors: the spare makes room to tell one client why. */
+static void refuse_with_spare(int lfd, int *spare)
+{
+	int fd;
+
+	if (*spare < 0)
+		return;
+	close(*spare);
+	*spare = -1;
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		srv_refuse(fd, "server busy: out of file descriptors");
+}
+
+/* Errors of accept(2) that leave the listening socket as it was. */
+static bool accept_transient(int err)
+{
+	switch (err) {
+	case EINTR:
+	case ECONNABORTED: /* the client gave up in the backlog */
+	case EAGAIN:
+	case EPERM: /* a firewall rule */
+	case EPROTO:
+	case ENOPROTOOPT:
+	case ENETDOWN:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case EHOSTUNREACH:
+	case ENONET:
+	case EOPNOTSUPP: return true;
+	}
+	return false;
+}
+
+/*
+ * Out of a resource: EMFILE/ENFILE (descriptors: refuse one client with
+ * the spare), ENOBUFS/ENOMEM (memory). The backlog keeps the others; try
+ * again shortly. Logged once per episode.
+ */
+static bool accept_starved(int lfd, int err, int *spare, bool *logged)
+{
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return false;
+	if (!*logged)
+		lr_warn("accept: %s; refusing clients until it passes",
+			strerror(err));
+	*logged = true;
+	if (err == EMFILE || err == ENFILE)
+		refuse_with_spare(lfd, spare);
+	lr_sleep_ns(ACCEPT_BACKOFF_NS);
+	return true;
+}
+
 int lr_serve_tcp(const struct lr_serve_opts *o)
 {
 	uint16_t port = 0;
 	int lfd = lr_sock_listen(o->listen_host, o->port, 64, &port);
+	int spare = -1, ret = 0;
+	bool logged = false;
 
 	if (lfd < 0)
 		return lfd;
 	lr_info("listening on %s port %u",
 		o->listen_host ? o->listen_host : "*", port);
 	for (;;) {
-		int fd = lr_sock_accept(lfd, -1);
+		int fd;
 
-		if (fd == -EINTR || fd == -ECONNABORTED)
+		if (spare < 0)
+			spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		fd = lr_sock_accept(lfd, -1);
+		if (fd < 0 && (accept_transient(-fd) ||
+			       accept_starved(lfd, -fd, &spare, &logged)))
 			continue;
 		if (fd < 0) {
 			lr_err("accept: %s", strerror(-fd));
-			close(lfd);
-			return fd;
+			ret = fd;
+			break;
 		}
+		logged = false;
 		lr_serve_conn(fd, o);
 		if (o->once)
 			break;
 	}
+	if (spare >= 0)
+		close(spare);
 	close(lfd);
-	return 0;
+	return ret;
 }

@@ -18,4 +18,13 @@ json_t *session_counters_begin(const struct lr_transport_ops *ops,
 			       const struct lr_endpoint *ep);
 json_t *session_counters_end(json_t *begin);
 
+/*
+ * refuse.c: send the client one error frame, shut the write side and close
+ * once the client has closed (at most 1 s later, in a thread of its own).
+ * At most LR_SRV_REFUSING are draining at once; past that, closed at once.
+ */
+#define LR_SRV_REFUSING 16
+void srv_refuse(int fd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif

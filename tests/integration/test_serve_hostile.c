@@ -4,8 +4,11 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "linerate/control.h"
@@ -265,4 +268,151 @@ Test(hostile, buffer_budget_shared_by_sessions)
 	close(b);
 	lr_sleep_ns(200000000);
 	still_serving();
+}
+
+/*
+ * Clients dialled all at once, then each says hello: the first ones get a
+ * session, every other one must read why it was turned away (issue 9:
+ * with 40 clients, 8 of 24 refusals read "Broken pipe" and one
+ * "Connection reset by peer"). Returns how many were served; refused ones
+ * are closed, served ones left in fds[] (-1 for the others).
+ */
+static unsigned hello_all(int *fds, unsigned n, unsigned *busy)
+{
+	unsigned served = 0;
+
+	*busy = 0;
+	for (unsigned i = 0; i < n; i++)
+		fds[i] = dial();
+	lr_sleep_ns(300000000); /* the server has turned the last ones away */
+	for (unsigned i = 0; i < n; i++) {
+		struct lr_ctl c;
+		json_t *m = NULL;
+		int ret;
+
+		lr_ctl_init(&c, fds[i], fds[i], 1 << 20, "server");
+		ret = lr_ctl_hello_client(&c, 5000, &m);
+		if (!ret) {
+			served++;
+			json_decref(m);
+			continue;
+		}
+		cr_assert(strstr(c.err, "server busy"), "client %u of %u: %s",
+			  i + 1, n, c.err);
+		(*busy)++;
+		close(fds[i]);
+		fds[i] = -1;
+	}
+	return served;
+}
+
+static void close_all(int *fds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+Test(hostile, every_refused_client_reads_busy)
+{
+	int fds[40];
+	unsigned busy, served = hello_all(fds, 40, &busy);
+
+	cr_assert_eq(served, LR_CTL_MAX_SESSIONS);
+	cr_assert_eq(busy, 40 - LR_CTL_MAX_SESSIONS);
+	close_all(fds, 40);
+	lr_sleep_ns(200000000);
+	still_serving();
+}
+
+/* The same with 'linerate pair' as the clients: 24 at once while the 16
+ * sessions are taken; each one must say that the server is busy. */
+Test(hostile, every_refused_pair_says_busy)
+{
+	enum { N = 24 };
+	int fds[LR_CTL_MAX_SESSIONS];
+	struct proc p[N];
+	char peer[64];
+	const char *words[] = { "pair",	  "--duration", "0.3",
+				"--peer", peer,		NULL };
+	unsigned busy;
+
+	cr_assert_eq(hello_all(fds, LR_CTL_MAX_SESSIONS, &busy),
+		     LR_CTL_MAX_SESSIONS);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
+	for (int i = 0; i < N; i++)
+		proc_start(&p[i], words);
+	for (int i = 0; i < N; i++) {
+		char *err;
+
+		cr_assert_eq(proc_wait(&p[i], 15000), 3);
+		err = proc_slurp(p[i].err);
+		cr_assert(strstr(err, "server busy"), "client %d of %d: %s",
+			  i + 1, N, err);
+		free(err);
+		proc_cleanup(&p[i]);
+	}
+	close_all(fds, LR_CTL_MAX_SESSIONS);
+}
+
+/* A serve started with a soft RLIMIT_NOFILE of nofile (it inherits it). */
+static void serve_with_nofile(unsigned nofile)
+{
+	struct rlimit rl, low;
+
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low = rl;
+	low.rlim_cur = nofile;
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	server_start(&srv);
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+TestSuite(fdlimit, .fini = down, .timeout = 60);
+
+/* The issue's case: 'ulimit -n 128' and one test of 58 bidir streams. It
+ * cannot fit: refused, with the reason, and serve goes on. */
+Test(fdlimit, test_that_cannot_fit_is_refused_with_the_reason)
+{
+	static const char *wide =
+		"{\"type\":\"test\",\"params\":{"
+		"\"transport\":\"tcp\",\"msg_size\":65536,\"streams\":58,"
+		"\"bidir\":true,\"duration_s\":1}}";
+	int fd;
+	json_t *m;
+
+	serve_with_nofile(128);
+	fd = dial_test(wide);
+	m = reply(fd);
+	cr_assert_str_eq(lr_msg_type(m), "error");
+	cr_assert(strstr(msg_text(m), "needs 124 file descriptors") &&
+			  strstr(msg_text(m), "RLIMIT_NOFILE 128") &&
+			  strstr(msg_text(m), "ulimit -n"),
+		  "%s", msg_text(m));
+	json_decref(m);
+	close(fd);
+	still_serving();
+}
+
+/*
+ * Out of descriptors at accept(): serve keeps serving (it used to exit on
+ * EMFILE, ending every session), tells the clients it cannot take that
+ * they are turned away, and takes new ones once descriptors are free.
+ */
+Test(fdlimit, out_of_descriptors_refuses_and_recovers)
+{
+	int fds[30], st;
+	unsigned busy, served;
+
+	serve_with_nofile(24);
+	served = hello_all(fds, 30, &busy);
+	cr_assert(served >= 1 && served + busy == 30, "%u served, %u busy",
+		  served, busy);
+	cr_assert(server_logged(&srv, "accept: Too many open files"));
+	close_all(fds, 30);
+	lr_sleep_ns(1500000000ull); /* the refusals drain, descriptors free */
+	cr_assert_eq(waitpid(srv.proc.pid, &st, WNOHANG), 0, "serve exited");
+	served = hello_all(fds, 2, &busy);
+	cr_assert_eq(served, 2, "%u busy after recovery", busy);
+	close_all(fds, 2);
 }

@@ -366,9 +366,9 @@ Test(engine, latency_samples_only_inside_the_window)
 
 	p.mode = LR_MODE_LAT;
 	cr_assert_eq(lr_engine_run(&p, &f, 1, NULL), 0);
-	cr_assert(d->bytes > 50, "%llu round trips",
+	cr_assert(d->bytes > 20, "%llu round trips",
 		  (unsigned long long)d->bytes);
-	cr_assert(d->bytes_total > d->bytes + 50, "warm-up ran");
+	cr_assert(d->bytes_total > d->bytes, "warm-up ran");
 	cr_assert(f.side.lat.n + 2 >= d->bytes && f.side.lat.n <= d->bytes + 2,
 		  "%zu samples, %llu round trips in the window", f.side.lat.n,
 		  (unsigned long long)d->bytes);
