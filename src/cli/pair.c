@@ -7,16 +7,18 @@
 #include "linerate/cli.h"
 #include "linerate/control.h"
 #include "linerate/result.h"
+#include "linerate/topology.h"
 #include "linerate/util.h"
 #include "pair_int.h"
 
-static int render(const struct pair_cli *pc, const struct lr_result *r)
+static int render(const struct pair_cli *pc, const struct lr_result *r,
+		  json_t **out)
 {
 	json_t *doc = lr_result_to_json(r);
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	int ret = 0;
 
-	json_decref(doc);
+	*out = doc;
 	if (!text)
 		return -1;
 	if (pc->output && lr_write_file_atomic(pc->output, text, strlen(text)))
@@ -35,11 +37,18 @@ int cmd_pair(int argc, char **argv)
 	struct pair_cli pc;
 	struct lr_result r;
 	struct lr_pair_opts o;
-	int ret = pair_parse(argc, argv, &pc);
+	struct lr_topo *topo;
+	json_t *doc = NULL;
+	int ret = pair_parse(argc, argv, &pc), verdict = LR_EXIT_OK;
 
 	if (ret >= 0)
 		return ret;
 	lr_place_configure(&pc.place);
+	ret = pair_topology_load(&pc, &topo);
+	if (ret) {
+		json_decref(pc.opts);
+		return ret;
+	}
 	o = (struct lr_pair_opts){
 		.peer_host = pc.host,
 		.port = pc.port,
@@ -54,9 +63,13 @@ int cmd_pair(int argc, char **argv)
 		lr_err("test failed: %s",
 		       json_string_value(json_object_get(
 			       json_array_get(r.errors, 0), "message")));
-	if (render(&pc, &r) || !lr_result_ok(&r))
+	if (render(&pc, &r, &doc) || !lr_result_ok(&r))
 		ret = -1;
+	if (!ret && topo)
+		verdict = pair_verdict(&pc, topo, doc);
+	json_decref(doc);
 	lr_result_free(&r);
+	lr_topo_free(topo);
 	json_decref(pc.opts);
-	return ret ? LR_EXIT_RUNTIME : LR_EXIT_OK;
+	return ret ? LR_EXIT_RUNTIME : verdict;
 }

@@ -34,6 +34,9 @@ enum {
 	O_PEER_DEV,
 	O_NUMA,
 	O_CPUS,
+	O_TOPOLOGY,
+	O_LOCAL,
+	O_REMOTE,
 };
 
 static const struct option base_opts[] = {
@@ -57,6 +60,9 @@ static const struct option base_opts[] = {
 	{ "peer-dev", required_argument, NULL, O_PEER_DEV },
 	{ "numa", required_argument, NULL, O_NUMA },
 	{ "cpus", required_argument, NULL, O_CPUS },
+	{ "topology", required_argument, NULL, O_TOPOLOGY },
+	{ "local", required_argument, NULL, O_LOCAL },
+	{ "remote", required_argument, NULL, O_REMOTE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 };
@@ -119,12 +125,18 @@ static void pair_usage(const struct opt_table *t)
 	       "  --output FILE      also write the document to FILE "
 	       "(atomically)\n"
 	       "  --connect-timeout S  bound on reaching the server "
-	       "(default 5)\n");
+	       "(default 5)\n"
+	       "  --topology FILE    after the test, the verdict against the "
+	       "model of FILE\n"
+	       "  --local SERVER/NIC --remote SERVER/NIC  the ends' names in "
+	       "the topology\n"
+	       "                     (default: the hosts' names and the "
+	       "devices used)\n");
 	for (unsigned i = 0; i < t->nrefs; i++)
 		printf("  --%-17s [%s] %s\n", t->refs[i].opt->name,
 		       t->refs[i].ops->name, t->refs[i].opt->help);
-	printf("\nGb/s = 10^9 bits of payload per second. Exit: 0 ok, 2 usage, "
-	       "3 runtime failure.\n");
+	printf("\nGb/s = 10^9 bits of payload per second. Exit: 0 ok, 1 below the "
+	       "model (--topology),\n2 usage, 3 runtime failure.\n");
 }
 
 static int topt_value(const struct topt_ref *ref, const char *val, json_t *opts)
@@ -252,6 +264,9 @@ static int generic_opt(int c, const char *arg, struct pair_cli *pc,
 			return lr_cli_usage(CMD, "%s", err);
 		return -1;
 	}
+	case O_TOPOLOGY: pc->topology = arg; return -1;
+	case O_LOCAL: pc->local = arg; return -1;
+	case O_REMOTE: pc->remote = arg; return -1;
 	case 'v': lr_log_set_level(LR_LOG_DEBUG); return -1;
 	}
 	return LR_EXIT_USAGE;
@@ -272,6 +287,11 @@ static int finish(struct pair_cli *pc, bool warmup_set)
 	if (p->bidir && p->reverse)
 		return lr_cli_usage(CMD, "--bidir and --reverse exclude each "
 					 "other");
+	if ((pc->local || pc->remote) && !pc->topology)
+		return lr_cli_usage(CMD, "--local/--remote name the ends in a "
+					 "topology: give --topology FILE");
+	if (!pc->local != !pc->remote)
+		return lr_cli_usage(CMD, "--local and --remote go together");
 	if (lr_params_check(p, err, sizeof(err)))
 		return lr_cli_usage(CMD, "%s", err);
 	return -1;
