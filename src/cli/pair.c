@@ -15,8 +15,15 @@ static int render(const struct pair_cli *pc, const struct lr_result *r,
 		  json_t **out)
 {
 	json_t *doc = lr_result_to_json(r);
-	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	char *text;
 	int ret = 0;
+
+	/* the names in the topology travel with the document (for report) */
+	if (pc->local)
+		json_object_set_new(doc, "flow",
+				    json_pack("{s:s, s:s}", "local", pc->local,
+					      "remote", pc->remote));
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 
 	*out = doc;
 	if (!text)
