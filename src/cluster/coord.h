@@ -76,6 +76,7 @@ struct cl_run {
 	char **ssh_argv;
 	pid_t srun_pid;
 	size_t slurm_nodes;
+	json_t *node_addrs; /* Slurm: {node: NodeAddr} */
 	uint64_t last_ping;
 	/* the running set */
 	const struct lr_plan_set *set;
@@ -91,6 +92,8 @@ struct cl_run {
 	const char *phase_name;
 	unsigned round, rounds;
 	size_t running;
+	uint64_t last_progress, sets_t0, set_t0;
+	bool progress_shown;
 };
 
 /* launch.c */
@@ -105,6 +108,8 @@ void cl_slurm_stop(struct cl_run *r);
 int cl_send(struct cl_run *r, struct cl_agent *a, json_t *msg);
 void cl_poll(struct cl_run *r, int timeout_ms);
 bool cl_stopped(const struct cl_run *r);
+/* The progress line (a TTY only); end: clear it. */
+void cl_progress(struct cl_run *r, bool end);
 
 /* hosts.c */
 int cl_hosts_phase(struct cl_run *r);

@@ -231,10 +231,16 @@ static int launch_ssh(struct cl_run *r, struct cl_agent *a)
 	return 0;
 }
 
-/* Under Slurm: the agent's serve listens on the node's name. */
+/*
+ * Under Slurm: the agent's serve listens on the node; its address is the
+ * node's NodeAddr (`scontrol -o show node`), else its name.
+ */
 static int launch_tcp(struct cl_run *r, struct cl_agent *a)
 {
-	int fd = lr_sock_connect(a->name, CL_SLURM_PORT, 2000, NULL);
+	const char *addr =
+		json_string_value(json_object_get(r->node_addrs, a->name));
+	int fd = lr_sock_connect(addr ? addr : a->name, CL_SLURM_PORT, 2000,
+				 NULL);
 
 	if (fd < 0)
 		return fd;
@@ -275,6 +281,29 @@ int cl_launch(struct cl_run *r, struct cl_agent *a)
 
 /* ---- Slurm ---- */
 
+/* {node: NodeAddr} of every node Slurm knows. */
+static json_t *node_addrs(void)
+{
+	FILE *p = popen("scontrol -o show node 2>/dev/null", "r");
+	json_t *m = json_object();
+	char line[4096];
+
+	if (!p)
+		return m;
+	while (fgets(line, sizeof(line), p)) {
+		char name[256], addr[256];
+		const char *n = strstr(line, "NodeName="),
+			   *ad = strstr(line, "NodeAddr=");
+
+		if (!n || !ad || sscanf(n, "NodeName=%255s", name) != 1 ||
+		    sscanf(ad, "NodeAddr=%255s", addr) != 1)
+			continue;
+		json_object_set_new(m, name, json_string(addr));
+	}
+	pclose(p);
+	return m;
+}
+
 int cl_slurm_start(struct cl_run *r)
 {
 	char *nodes = getenv("SLURM_JOB_NODELIST");
@@ -303,6 +332,7 @@ int cl_slurm_start(struct cl_run *r)
 		return -EINVAL;
 	}
 	snprintf(n, sizeof(n), "%zu", r->slurm_nodes);
+	r->node_addrs = node_addrs();
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	pid = fork();
 	if (pid == 0) {

@@ -298,4 +298,45 @@ void cl_poll(struct cl_run *r, int timeout_ms)
 	free(p);
 	free(who);
 	timeouts(r, lr_now_ns());
+	cl_progress(r, false);
+}
+
+/* Seconds left: the sets left in this phase at the mean set time so far. */
+static double eta(const struct cl_run *r, uint64_t now)
+{
+	double per = r->sum->sets_run ? (double)(now - r->sets_t0) / 1e9 /
+						(double)r->sum->sets_run :
+					r->o->duration_s + 1;
+	double left = r->rounds >= r->round ? r->rounds - r->round + 1 : 0;
+	double in = r->set_t0 ? (double)(now - r->set_t0) / 1e9 : 0;
+
+	return left * per > in ? left * per - in : 0;
+}
+
+void cl_progress(struct cl_run *r, bool end)
+{
+	uint64_t now = lr_now_ns();
+	char worst[32] = "-";
+
+	if (!r->o->progress)
+		return;
+	if (end) {
+		if (r->progress_shown)
+			fprintf(stderr, "\r\033[K");
+		r->progress_shown = false;
+		return;
+	}
+	if (now - r->last_progress < 250000000ull)
+		return;
+	r->last_progress = now;
+	if (r->worst >= 0)
+		snprintf(worst, sizeof(worst), "%.3f", r->worst);
+	fprintf(stderr,
+		"\r\033[K%s%s round %u/%u, %zu flows running, %.0f s elapsed, "
+		"ETA %.0f s, worst ratio %s",
+		r->phase_name ? r->phase_name : "start",
+		r->set ? "" : " (between sets)", r->round, r->rounds,
+		r->running, (double)(now - r->t_start) / 1e9, eta(r, now),
+		worst);
+	r->progress_shown = true;
 }

@@ -121,6 +121,8 @@ static int run_plan(struct cl_run *r, struct lr_plan *p)
 	int ret = 0;
 
 	for (size_t i = 0; !ret && i < p->n; i++) {
+		if (p->sets[i].phase != LR_PHASE_PAIRS)
+			r->round = (unsigned)i + 1;
 		ret = cl_run_set(r, &p->sets[i]);
 		if (!ret && r->o->progress)
 			cl_report(r, false);
@@ -161,7 +163,7 @@ static int fabric_phase(struct cl_run *r)
 
 	free(alive);
 	r->phase_name = "fabric";
-	r->round = 0;
+	r->round = 1;
 	r->rounds = (unsigned)p.n;
 	if (skipped)
 		lr_warn("fabric: all-to-all has more than %d flows; left out "
@@ -186,7 +188,7 @@ static int retest_phase(struct cl_run *r)
 		ret = lr_plan_retest(&p, r->t, alive, below, n);
 	free(alive);
 	free(below);
-	r->round = 0;
+	r->round = 1;
 	r->rounds = (unsigned)p.n;
 	if (!ret)
 		ret = run_plan(r, &p);
@@ -237,6 +239,7 @@ static void finish(struct cl_run *r)
 		json_decref(a->preflight);
 	}
 	cl_slurm_stop(r);
+	json_decref(r->node_addrs);
 	if (r->results)
 		fclose(r->results);
 	json_decref(r->findings);
@@ -297,6 +300,7 @@ int lr_cluster_run(const struct lr_cluster_opts *o,
 			ret = 0;
 		}
 	}
+	cl_progress(&r, true);
 	sum->elapsed_s = (double)(lr_now_ns() - r.t_start) / 1e9;
 	if (!ret)
 		ret = cl_report(&r, true);

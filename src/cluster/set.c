@@ -118,7 +118,8 @@ static void set_params(const struct cl_run *r, const struct lr_plan_flow *pf,
 	p->duration_s = r->o->duration_s;
 	/* a short warm-up: it counts as time outside the windows */
 	p->warmup_s = r->o->duration_s >= 10 ? 1 : r->o->duration_s / 10;
-	p->interval_s = r->o->duration_s >= 4 ? 1 : r->o->duration_s / 4;
+	/* 1 s intervals (the verdict's interval minimum), at least two */
+	p->interval_s = r->o->duration_s >= 2 ? 1 : r->o->duration_s / 2;
 	p->bidir = pf->bidir;
 }
 
@@ -251,8 +252,9 @@ static int append(struct cl_run *r)
 	for (size_t i = 0; !ret && i < r->set->n; i++) {
 		json_t *doc = labelled(r, &r->fl[i]);
 		char *line =
-			json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
+			json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
 
+		/* 15 digits: wall-clock windows to the 10 us */
 		json_decref(doc);
 		if (!line || fprintf(r->results, "%s\n", line) < 0)
 			ret = -EIO;
@@ -295,6 +297,9 @@ int cl_run_set(struct cl_run *r, const struct lr_plan_set *s)
 	r->fl = calloc(s->n + 1, sizeof(*r->fl));
 	if (!r->fl)
 		return -ENOMEM;
+	r->set_t0 = lr_now_ns();
+	if (!r->sets_t0)
+		r->sets_t0 = r->set_t0;
 	r->set = s;
 	r->id_base = r->next_id;
 	r->next_id += (long long)s->n;

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `linerate cluster` without a rack: agents are local processes started by
+ * a launcher script in place of ssh (it drops the ssh options and the host
+ * name and runs the rest here), every "server" of the topology is this
+ * host and its NIC is lo. What is tested is the coordinator: the agents'
+ * hello, inventory, listeners, the barrier, results.jsonl, hosts.json and
+ * the reports; bad input; the secret that gates `serve --listen`. The
+ * rates of loopback are not judged here (the cluster suite does that on a
+ * virtual rack).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "linerate/control.h"
+#include "linerate/sock.h"
+#include "linerate/util.h"
+#include "proc.h"
+
+static char dir[64], topo[128], launcher[128], outdir[128];
+
+static const char topology[] =
+	"version: 1\n"
+	"name: loopback\n"
+	"profiles:\n"
+	"  lo: { link: ethernet, transport: tcp, rate: 100G, mtu: 9000 }\n"
+	"hosts:\n"
+	"  h:\n"
+	"    nics:\n"
+	"      - { name: lo, profile: lo, rail: 0 }\n"
+	"servers:\n"
+	"  - { hosts: 'n[1-4]', template: h }\n"
+	"switches:\n"
+	"  - { name: leaf, tier: leaf, servers: 'n[1-4]' }\n";
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+static void up(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/lr-cluster-%d", (int)getpid());
+	mkdir(dir, 0755);
+	snprintf(topo, sizeof(topo), "%s/lo.yaml", dir);
+	snprintf(launcher, sizeof(launcher), "%s/launch", dir);
+	snprintf(outdir, sizeof(outdir), "%s/out", dir);
+	write_file(topo, topology, 0644);
+	/* in place of ssh: skip "-o OPTION" pairs and the host, run the rest */
+	write_file(launcher,
+		   "#!/bin/sh\n"
+		   "while [ \"$1\" = -o ]; do shift 2; done\n"
+		   "shift\n"
+		   "exec \"$@\"\n",
+		   0755);
+}
+
+static void down(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(cluster_lo, .init = up, .fini = down, .timeout = 60);
+
+/* linerate cluster TOPO --out OUT --remote-linerate BIN WORDS... */
+static int cluster(struct proc *p, const char *const *extra)
+{
+	const char *words[32] = { "cluster",
+				  topo,
+				  "--out",
+				  outdir,
+				  "--remote-linerate",
+				  getenv("LINERATE_BIN") };
+	size_t n = 6;
+
+	for (size_t i = 0; extra[i] && n < 31; i++)
+		words[n++] = extra[i];
+	words[n] = NULL;
+	proc_start(p, words);
+	return proc_wait(p, 50000);
+}
+
+static json_t *load(const char *name)
+{
+	char path[256];
+	json_error_t e;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/%s", outdir, name);
+	j = json_load_file(path, 0, &e);
+	cr_assert_not_null(j, "%s: %s", path, e.text);
+	return j;
+}
+
+Test(cluster_lo, agents_run_a_round_and_every_file_is_written)
+{
+	const char *extra[] = { "--ssh",       launcher,   "--phases",
+				"hosts,pairs", "--rounds", "1",
+				"--duration",  "0.5",	   NULL };
+	struct proc p;
+	json_t *hosts, *rep, *h, *doc, *fl;
+	char path[256], line[1 << 16];
+	const char *name;
+	FILE *f;
+	int rc = cluster(&p, extra), lines = 0;
+
+	/* loopback is not a 100G NIC: pass or findings, but it ran */
+	cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, proc_slurp(p.err));
+	cr_assert(strstr(proc_slurp(p.err), "inside traffic windows"));
+	hosts = load("hosts.json");
+	json_object_foreach(json_object_get(hosts, "servers"), name, h) {
+		cr_assert_str_eq(
+			json_string_value(json_object_get(h, "status")), "up",
+			"%s", name);
+		/* the address comes from the agent's inventory */
+		cr_assert_str_eq(
+			json_string_value(json_object_get(
+				json_object_get(h, "addresses"), "lo")),
+			"127.0.0.1");
+		cr_assert(json_is_object(json_object_get(h, "preflight")));
+	}
+	cr_assert_eq(json_object_size(json_object_get(hosts, "servers")), 4);
+	snprintf(path, sizeof(path), "%s/results.jsonl", outdir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		double s, e;
+
+		doc = json_loads(line, 0, NULL);
+		fl = json_object_get(doc, "flow");
+		cr_assert_str_eq(json_string_value(json_object_get(fl, "set")),
+				 "pairs-r1");
+		cr_assert_str_eq(
+			json_string_value(json_object_get(fl, "phase")),
+			"pairs");
+		cr_assert_eq(json_integer_value(json_object_get(fl, "round")),
+			     1);
+		s = json_number_value(json_object_get(
+			json_object_get(fl, "window"), "start_unix"));
+		e = json_number_value(json_object_get(
+			json_object_get(fl, "window"), "end_unix"));
+		/* the client end's window: 0.5 s, on the wall clock of now */
+		cr_assert_float_eq(e - s, 0.5, 0.05);
+		cr_assert_gt(s, 1.7e9);
+		cr_assert_str_eq(
+			json_string_value(json_object_get(doc, "status")), "ok",
+			"%s", line);
+		json_decref(doc);
+		lines++;
+	}
+	fclose(f);
+	/* 4 servers: 2 pairs, one bidirectional test each */
+	cr_assert_eq(lines, 2);
+	rep = load("report.json");
+	cr_assert_str_eq(json_string_value(json_object_get(rep, "schema")),
+			 "linerate.report/1");
+	cr_assert_eq(json_array_size(json_object_get(rep, "flows")), 4);
+	snprintf(path, sizeof(path), "%s/report.html", outdir);
+	cr_assert_eq(access(path, R_OK), 0);
+	snprintf(path, sizeof(path), "%s/report.xml", outdir);
+	cr_assert_eq(access(path, R_OK), 0);
+	json_decref(rep);
+	json_decref(hosts);
+	proc_cleanup(&p);
+}
+
+Test(cluster_lo, an_earlier_run_needs_resume)
+{
+	const char *extra[] = { "--ssh",       launcher,   "--phases",
+				"hosts,pairs", "--rounds", "1",
+				"--duration",  "0.3",	   NULL };
+	struct proc p;
+
+	cluster(&p, extra);
+	proc_cleanup(&p);
+	cr_assert_eq(cluster(&p, extra), 2);
+	cr_assert(strstr(proc_slurp(p.err), "--resume continues it"));
+	proc_cleanup(&p);
+}
+
+Test(cluster_lo, hosts_outside_the_topology_is_bad_input)
+{
+	const char *extra[] = { "--ssh", launcher, "--hosts", "n[3-5]", NULL };
+	struct proc p;
+
+	cr_assert_eq(cluster(&p, extra), 2);
+	cr_assert(strstr(proc_slurp(p.err), "'n5' is not a server of"), "%s",
+		  proc_slurp(p.err));
+	proc_cleanup(&p);
+}
+
+Test(cluster_lo, ssh_command_that_does_not_exist_is_bad_input)
+{
+	const char *extra[] = { "--ssh", "/nonexistent/ssh -F x", NULL };
+	struct proc p;
+
+	cr_assert_eq(cluster(&p, extra), 2);
+	cr_assert(strstr(proc_slurp(p.err), "no such command"), "%s",
+		  proc_slurp(p.err));
+	proc_cleanup(&p);
+}
+
+Test(cluster_lo, names_that_do_not_resolve_are_bad_input)
+{
+	char bad[160];
+	const char *extra[] = { "--ssh", bad, NULL };
+	struct proc p;
+
+	/* what OpenSSH prints for a name that does not resolve (no lookup
+	 * leaves this machine in a test) */
+	snprintf(bad, sizeof(bad), "%s/nores", dir);
+	write_file(bad,
+		   "#!/bin/sh\n"
+		   "while [ \"$1\" = -o ]; do shift 2; done\n"
+		   "echo \"ssh: Could not resolve hostname $1: Name or service "
+		   "not known\" >&2\n"
+		   "exit 255\n",
+		   0755);
+	cr_assert_eq(cluster(&p, extra), 2);
+	cr_assert(strstr(proc_slurp(p.err), "Could not resolve hostname n2"),
+		  "%s", proc_slurp(p.err));
+	cr_assert(strstr(proc_slurp(p.err), "no agent could start"));
+	proc_cleanup(&p);
+}
+
+Test(cluster_lo, a_server_that_fails_is_a_finding_the_others_run)
+{
+	char part[160];
+	const char *extra[] = { "--ssh",       part,	   "--phases",
+				"hosts,pairs", "--rounds", "all",
+				"--duration",  "0.3",	   NULL };
+	struct proc p;
+	json_t *rep, *f;
+	size_t i;
+	bool found = false;
+	int rc;
+
+	/* n3's linerate is missing: the shell says so, as on a real server */
+	snprintf(part, sizeof(part), "%s/part", dir);
+	write_file(
+		part,
+		"#!/bin/sh\n"
+		"while [ \"$1\" = -o ]; do shift 2; done\n"
+		"h=$1; shift\n"
+		"[ \"$h\" = n3 ] && { echo \"sh: 1: linerate: not found\" >&2;"
+		" exit 127; }\n"
+		"exec \"$@\"\n",
+		0755);
+	rc = cluster(&p, extra);
+	cr_assert_eq(rc, 1, "exit %d: %s", rc, proc_slurp(p.err));
+	rep = load("report.json");
+	json_array_foreach(json_object_get(rep, "findings"), i, f)
+		found |= !strcmp(json_string_value(
+					 json_object_get(f, "subject")),
+				 "n3") &&
+			 !strcmp(json_string_value(json_object_get(f, "kind")),
+				 "unreachable");
+	cr_assert(found, "no finding about n3");
+	/* 3 servers left: 3 rounds with a bye each, one pair per round */
+	cr_assert_eq(json_integer_value(json_object_get(
+			     json_object_get(rep, "run"), "sets_run")),
+		     3);
+	json_decref(rep);
+	proc_cleanup(&p);
+}
+
+/* serve --listen with LINERATE_SECRET refuses a hello without it. */
+Test(cluster_lo, listen_with_a_secret_refuses_strangers)
+{
+	const char *words[] = { "serve", "--listen", "127.0.0.1:0", NULL };
+	char secret[] = "0123456789abcdef0123456789abcdef";
+	struct lr_ctl c;
+	json_t *hello = NULL;
+	uint16_t port = 0;
+	struct proc p;
+	char *log;
+	int fd, ret;
+
+	setenv("LINERATE_SECRET", secret, 1);
+	proc_start(&p, words);
+	unsetenv("LINERATE_SECRET");
+	for (int i = 0; i < 100 && !port; i++) {
+		log = proc_slurp(p.err);
+		if (log && strstr(log, "port "))
+			port = (uint16_t)atoi(strstr(log, "port ") + 5);
+		free(log);
+		usleep(20000);
+	}
+	cr_assert_gt(port, 0, "serve did not say its port");
+	fd = lr_sock_connect("127.0.0.1", port, 2000, NULL);
+	cr_assert_geq(fd, 0);
+	lr_ctl_init(&c, fd, fd, LR_CTL_MAX_FRAME_CLIENT, "serve");
+	ret = lr_ctl_hello_client(&c, 2000, &hello);
+	cr_assert_eq(ret, -EREMOTEIO, "a hello without the secret: %d", ret);
+	cr_assert(strstr(c.err, "secret"), "%s", c.err);
+	close(fd);
+	fd = lr_sock_connect("127.0.0.1", port, 2000, NULL);
+	lr_ctl_init(&c, fd, fd, LR_CTL_MAX_FRAME_CLIENT, "serve");
+	cr_assert_eq(lr_ctl_hello_client_secret(&c, 2000, secret, &hello), 0,
+		     "%s", c.err);
+	json_decref(hello);
+	close(fd);
+	proc_kill(&p, SIGTERM);
+	proc_wait(&p, 5000);
+	proc_cleanup(&p);
+}
