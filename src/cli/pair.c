@@ -66,6 +66,9 @@ int cmd_pair(int argc, char **argv)
 		.peer_dev = pc.peer_dev,
 	};
 	ret = lr_pair_run(&o, &r);
+	if (pc.qps_why[0])
+		json_object_set_new(json_object_get(r.local, "endpoint"),
+				    "qps_why", json_string(pc.qps_why));
 	if (ret)
 		lr_err("test failed: %s",
 		       json_string_value(json_object_get(

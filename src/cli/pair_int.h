@@ -21,6 +21,8 @@ struct pair_cli {
 	double connect_timeout_s;
 	bool json;
 	struct lr_place_cfg place; /* --numa, --cpus */
+	bool streams_given;
+	char qps_why[200]; /* why the QP count is not 1 by default */
 };
 
 struct lr_topo;

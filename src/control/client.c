@@ -151,6 +151,9 @@ static int cli_collect(struct lr_pair_test *t, json_t *m, bool failed)
 	if (json_is_object(json_object_get(m, "counters")))
 		json_object_set(t->r->counters, "peer",
 				json_object_get(m, "counters"));
+	if (json_is_object(json_object_get(m, "endpoint")))
+		json_object_set(t->r->peer, "endpoint",
+				json_object_get(m, "endpoint"));
 	json_decref(m);
 	if (ret) {
 		lr_result_add_error(t->r, "control", "%s", err);
@@ -177,6 +180,8 @@ static int cli_measure(struct lr_pair_test *t)
 		return ret;
 	counters = session_counters_begin(t->ops, t->ep);
 	ret = lr_engine_run(t->o->params, &flow, 1, &eo);
+	/* Again after the run: what the transport counted during it. */
+	json_object_set_new(t->r->local, "endpoint", t->ops->describe(t->ep));
 	t->r->counters =
 		json_pack("{s:o}", "local", session_counters_end(counters));
 	t->r->local_side = flow.side;

@@ -193,9 +193,10 @@ static int srv_measure(struct srv_test *t)
 	counters = session_counters_begin(t->ops, t->ep);
 	ret = lr_engine_run(&t->p, &flow, 1, &eo);
 	session_log_side(t->c->peer, &t->p, &flow.side);
-	m = json_pack("{s:s, s:o, s:o}", "type", "result", "side",
+	m = json_pack("{s:s, s:o, s:o, s:o}", "type", "result", "side",
 		      lr_side_to_json(&flow.side), "counters",
-		      session_counters_end(counters));
+		      session_counters_end(counters), "endpoint",
+		      t->ops->describe(t->ep));
 	lr_side_free(&flow.side);
 	if (lr_ctl_send(t->c, m) && !ret)
 		ret = -EPIPE;

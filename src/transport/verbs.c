@@ -41,6 +41,13 @@ static const struct lr_transport_opt verbs_options[] = {
 	  "connect the QPs through rdma_cm instead of the control channel" },
 	{ "write-imm", LR_OPT_BOOL, 0, 1, NULL,
 	  "RDMA WRITE with immediate (the target counts too)" },
+	{ "no-relaxed-ordering", LR_OPT_BOOL, 0, 1, NULL,
+	  "register without PCIe relaxed ordering (default: on in bandwidth "
+	  "mode)" },
+	{ "qp-timeout", LR_OPT_UINT, 0, 31, NULL,
+	  "local ACK timeout, 4.096 us << N (default 14 = 67 ms; NCCL 18)" },
+	{ "hugepages", LR_OPT_BOOL, 0, 1, NULL,
+	  "message buffers on 2 MiB huge pages (falls back with a warning)" },
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -96,10 +103,14 @@ static int parse_opts(const struct lr_test_params *p, const json_t *opts,
 		return ret;
 	o->tx_depth = opt_uint(opts, "tx_depth", lat ? 16 : 128);
 	o->rx_depth = opt_uint(opts, "rx_depth", 512);
-	o->post_list = opt_uint(opts, "post_list", 1);
+	/* Below 8 KiB one WR per doorbell cannot keep a fast NIC busy. */
+	o->post_list = opt_uint(opts, "post_list",
+				!lat && p->msg_size < 8192 ? 16 : 1);
 	o->cq_mod = opt_uint(opts, "cq_mod", lat ? 1 : 16);
 	if (!json_object_get(opts, "cq_mod") && o->cq_mod > o->tx_depth)
 		o->cq_mod = o->tx_depth;
+	if (!json_object_get(opts, "post_list") && o->post_list > o->tx_depth)
+		o->post_list = o->tx_depth;
 	o->inline_size = opt_uint(opts, "inline", lat ? 128 : 0);
 	o->mtu = opt_uint(opts, "mtu", 0);
 	o->tclass = opt_uint(opts, "tclass", 0);
@@ -110,6 +121,9 @@ static int parse_opts(const struct lr_test_params *p, const json_t *opts,
 	o->grh = opt_bool(opts, "grh");
 	o->cm = opt_bool(opts, "cm");
 	o->write_imm = opt_bool(opts, "write_imm");
+	o->relaxed = !lat && !opt_bool(opts, "no_relaxed_ordering");
+	o->qp_timeout = opt_uint(opts, "qp_timeout", 14);
+	o->hugepages = opt_bool(opts, "hugepages");
 	return 0;
 }
 
@@ -139,6 +153,11 @@ static int check_opts(const struct lr_test_params *p, const struct lr_vopts *o,
 		snprintf(err, errlen,
 			 "latency mode uses one QP in one "
 			 "direction (no --streams above 1, no --bidir)");
+	else if (o->cm && (o->sl || o->mtu || o->gid_index >= 0))
+		snprintf(err, errlen,
+			 "--cm: rdma_cm takes the SL, the path MTU and the "
+			 "GID from its route (--sl, --mtu, --gid-index need "
+			 "the control channel; --tclass applies)");
 	else if (p->msg_size > (1ull << 31))
 		snprintf(err, errlen, "message size above 2 GiB");
 	else
@@ -348,6 +367,17 @@ static json_t *verbs_describe(const struct lr_endpoint *ep)
 	json_object_set_new(j, "post_list", json_integer(ep->o.post_list));
 	json_object_set_new(j, "cq_mod", json_integer(ep->o.cq_mod));
 	json_object_set_new(j, "max_inline", json_integer(ep->max_inline));
+	json_object_set_new(j, "inline", json_integer(ep->o.inline_size));
+	json_object_set_new(j, "relaxed_ordering", json_boolean(ep->o.relaxed));
+	json_object_set_new(j, "hugepages", json_boolean(ep->o.hugepages));
+	json_object_set_new(j, "qp_attr", lr_vqp_query(ep));
+	json_object_set_new(j, "qp_bytes",
+			    lr_vasync_qp_bytes(ep, ep->o.op == LR_VOP_SEND ||
+							   ep->o.write_imm));
+	json_object_set_new(j, "async_events", json_integer(ep->async_events));
+	json_object_set_new(j, "async_fatal",
+			    ep->async_fatal[0] ? json_string(ep->async_fatal) :
+						 json_null());
 	json_object_set_new(
 		j, "connection",
 		json_string(ep->o.cm ? "rdma_cm" : "control channel"));

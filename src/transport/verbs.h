@@ -47,6 +47,9 @@ struct lr_vopts {
 	bool grh; /* IB: use a GRH */
 	bool cm; /* connect through rdma_cm */
 	bool write_imm; /* WRITE with immediate */
+	bool relaxed; /* IBV_ACCESS_RELAXED_ORDERING on the MR (bandwidth) */
+	uint32_t qp_timeout; /* local ACK timeout: 4.096 us << qp_timeout */
+	bool hugepages; /* buffers on 2 MiB pages */
 };
 
 /* The device, port and GID this end uses, and why. */
@@ -70,6 +73,8 @@ struct lr_vqp {
 	uint32_t outstanding; /* posted, not yet known complete */
 	uint32_t unsig; /* unsignaled since the last signaled */
 	struct rdma_cm_id *cm_id; /* --cm only */
+	uint8_t req_ini, req_resp; /* --cm server: the request's depths */
+	_Atomic uint64_t bytes; /* payload counted on this QP, whole run */
 };
 
 /* One direction of the flow on this end: its QPs share one CQ. */
@@ -107,6 +112,8 @@ struct lr_endpoint {
 
 	struct lr_vcm *cm; /* --cm */
 	struct lr_place pl; /* NUMA node and worker CPUs (lr_vres_create) */
+	unsigned async_events; /* read from the async fd (verbs_async.c) */
+	char async_fatal[160]; /* the first fatal one, or "" */
 };
 
 /* verbs.c */
@@ -142,6 +149,8 @@ json_t *lr_vqp_local_info(const struct lr_endpoint *ep);
 int lr_vqp_connect(struct lr_endpoint *ep, const json_t *peer);
 int lr_vqp_to_init(const struct lr_endpoint *ep, struct ibv_qp *qp);
 const char *lr_vop_name(enum lr_vop op);
+/* QP 0's attributes as the device reports them (JSON, null on error). */
+json_t *lr_vqp_query(const struct lr_endpoint *ep);
 
 /* verbs_data.c */
 int lr_vdata_run(struct lr_endpoint *ep, struct lr_vdir *d,
@@ -152,9 +161,20 @@ int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q, unsigned qidx,
 /* Explain a failed work completion in ctl and return -EIO. */
 int lr_vdata_wc_fail(struct lr_worker_ctl *ctl, const struct ibv_wc *wc,
 		     const char *what);
+/* The same, naming a fatal async event instead when one came first. */
+int lr_vdata_wc_fail_ep(struct lr_endpoint *ep, struct lr_worker_ctl *ctl,
+			const struct ibv_wc *wc, const char *what);
 
 /* verbs_lat.c */
 int lr_vlat_run(struct lr_endpoint *ep, struct lr_worker_ctl *ctl);
+
+/* verbs_async.c */
+/* Make the context's async event fd non-blocking. */
+int lr_vasync_setup(struct lr_endpoint *ep);
+/* Read pending async events; -ENETDOWN (ctl failed) after a fatal one. */
+int lr_vasync_poll(struct lr_endpoint *ep, struct lr_worker_ctl *ctl);
+/* Per-QP byte counts of each direction this end counts, with the spread. */
+json_t *lr_vasync_qp_bytes(const struct lr_endpoint *ep, bool counts);
 
 /* verbs_cm.c */
 int lr_vcm_create(struct lr_endpoint *ep, const char *bind_host, json_t *info);

@@ -72,6 +72,20 @@ static int cm_err(const char *what)
 }
 
 /* The next event, which must be of type want (for id, unless NULL). */
+/* --tclass and --qp-timeout on an id, before its route is resolved. */
+static int set_qos(const struct lr_endpoint *ep, struct rdma_cm_id *id)
+{
+	uint8_t tos = (uint8_t)ep->o.tclass, to = (uint8_t)ep->o.qp_timeout;
+
+	if (rdma_set_option(id, RDMA_OPTION_ID, RDMA_OPTION_ID_TOS, &tos,
+			    sizeof(tos)))
+		return cm_err("rdma_set_option(TOS)");
+	if (rdma_set_option(id, RDMA_OPTION_ID, RDMA_OPTION_ID_ACK_TIMEOUT, &to,
+			    sizeof(to)))
+		return cm_err("rdma_set_option(ACK_TIMEOUT)");
+	return 0;
+}
+
 static int get_event(struct lr_endpoint *ep, enum rdma_cm_event_type want,
 		     struct rdma_cm_event **out)
 {
@@ -332,6 +346,8 @@ int lr_vcm_create(struct lr_endpoint *ep, const char *dev, json_t *info)
 	}
 	ret = listen_host(ep, dev, host, sizeof(host));
 	if (!ret)
+		ret = set_qos(ep, ep->cm->listen) ? -EINVAL : 0;
+	if (!ret)
 		ret = bind_listen(ep, host, info);
 	if (ret)
 		goto destroy_listen;
@@ -354,6 +370,8 @@ static int resolve(struct lr_endpoint *ep, struct lr_vqp *q,
 		q->cm_id = NULL;
 		return cm_err("rdma_create_id");
 	}
+	if (set_qos(ep, q->cm_id))
+		return -EINVAL;
 	if (rdma_resolve_addr(q->cm_id, (struct sockaddr *)src,
 			      (struct sockaddr *)dst, ep->timeout_ms))
 		return cm_err("rdma_resolve_addr");
@@ -427,6 +445,8 @@ static int accept_requests(struct lr_endpoint *ep, unsigned n)
 		} else {
 			q->cm_id = ev->id;
 			q->cm_id->context = q;
+			q->req_ini = ev->param.conn.initiator_depth;
+			q->req_resp = ev->param.conn.responder_resources;
 		}
 		rdma_ack_cm_event(ev);
 		if (ret)
@@ -447,9 +467,17 @@ static int server_connect(struct lr_endpoint *ep)
 	if (!ret)
 		ret = post_all_recvs(ep);
 	for (uint32_t s = 0; !ret && s < n; s++) {
+		struct lr_vqp *q = slot_qp(ep, s);
+
 		fill_pdata(ep, s, &pd);
 		conn_param(ep, &pd, &cp);
-		if (rdma_accept(slot_qp(ep, s)->cm_id, &cp))
+		/* No more READs served than the client will issue, none more
+		 * issued than it will serve (rdma_accept(3)). */
+		if (cp.responder_resources > q->req_ini)
+			cp.responder_resources = q->req_ini;
+		if (cp.initiator_depth > q->req_resp)
+			cp.initiator_depth = q->req_resp;
+		if (rdma_accept(q->cm_id, &cp))
 			ret = cm_err("rdma_accept");
 	}
 	return ret ? ret : wait_established(ep, n);

@@ -37,6 +37,8 @@
  * counts polls and reads the clock only to bound a stall.
  */
 #define STALL_POLLS (1u << 16)
+/* Loop turns between two looks at the async event fd (a system call). */
+#define ASYNC_SPINS (1u << 12)
 
 static inline bool stopped(const struct lr_worker_ctl *ctl)
 {
@@ -57,6 +59,15 @@ int lr_vdata_wc_fail(struct lr_worker_ctl *ctl, const struct ibv_wc *wc,
 		       what, wc->qp_num, ibv_wc_status_str(wc->status),
 		       wc->status, wc->vendor_err);
 	return -EIO;
+}
+
+/* A failed completion, after a fatal async event if one explains it. */
+int lr_vdata_wc_fail_ep(struct lr_endpoint *ep, struct lr_worker_ctl *ctl,
+			const struct ibv_wc *wc, const char *what)
+{
+	if (lr_vasync_poll(ep, ctl))
+		return -ENETDOWN;
+	return lr_vdata_wc_fail(ctl, wc, what);
 }
 
 int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q, unsigned qidx,
@@ -133,7 +144,10 @@ static void init_template(struct vrun *r)
 		break;
 	}
 	t.wr.rdma.rkey = ep->rkey;
-	if (ep->o.op != LR_VOP_READ && ep->p.msg_size <= ep->max_inline)
+	/* On what was asked: a provider may grant more than --inline. */
+	if (ep->o.op != LR_VOP_READ && ep->o.inline_size &&
+	    ep->p.msg_size <= ep->o.inline_size &&
+	    ep->p.msg_size <= ep->max_inline)
 		t.send_flags = IBV_SEND_INLINE;
 	for (unsigned i = 0; i < LR_VERBS_POST_LIST_MAX; i++)
 		r->wr[i] = t;
@@ -220,15 +234,18 @@ static int reap(struct vrun *r, int *got)
 		uint32_t cnt = (uint32_t)wc[i].wr_id;
 
 		if (wc[i].status != IBV_WC_SUCCESS)
-			return lr_vdata_wc_fail(r->ctl, &wc[i],
-						wc[i].wr_id == FIN_ID ?
-							"end-of-data send" :
-							r->opname);
+			return lr_vdata_wc_fail_ep(r->ep, r->ctl, &wc[i],
+						   wc[i].wr_id == FIN_ID ?
+							   "end-of-data send" :
+							   r->opname);
 		if (wc[i].wr_id == FIN_ID) {
 			r->fins--;
 			continue;
 		}
 		r->d->qps[qi].outstanding -= cnt;
+		atomic_fetch_add_explicit(&r->d->qps[qi].bytes,
+					  cnt * r->ep->p.msg_size,
+					  memory_order_relaxed);
 		r->inflight -= cnt;
 		nmsg += cnt;
 	}
@@ -316,7 +333,7 @@ static int run_active(struct lr_endpoint *ep, struct lr_vdir *d,
 		      struct lr_worker_ctl *ctl)
 {
 	struct vrun r = { .ep = ep, .d = d, .ctl = ctl };
-	unsigned idle = 0;
+	unsigned idle = 0, spins = 0;
 	int ret = 0, got;
 
 	r.opname = ep->o.write_imm ? "write-imm" : lr_vop_name(ep->o.op);
@@ -326,6 +343,8 @@ static int run_active(struct lr_endpoint *ep, struct lr_vdir *d,
 		ret = fill(&r);
 		if (!ret)
 			ret = reap(&r, &got);
+		if (!ret && !(++spins & (ASYNC_SPINS - 1)))
+			ret = lr_vasync_poll(ep, ctl);
 		if (ret)
 			return ret;
 		if (!budget(&r) && !r.inflight)
@@ -391,7 +410,7 @@ static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 	uint64_t limit = ctl->byte_limit, total = 0, since = lr_now_ns();
 	const char *what =
 		ep->o.op == LR_VOP_SEND ? "receive" : "write-imm receive";
-	unsigned idle = 0;
+	unsigned idle = 0, spins = 0;
 
 	while (!stopped(ctl) && (!limit || total < limit)) {
 		uint64_t bytes = 0;
@@ -401,11 +420,21 @@ static int run_sink(struct lr_endpoint *ep, struct lr_vdir *d,
 			lr_worker_fail(ctl, -EIO, "verbs: poll CQ failed");
 			return -EIO;
 		}
+		if (!(++spins & (ASYNC_SPINS - 1)) && lr_vasync_poll(ep, ctl))
+			return ctl->error;
 		for (int i = 0; i < n; i++) {
+			uint64_t b;
+
 			if (wc[i].status != IBV_WC_SUCCESS)
-				return lr_vdata_wc_fail(ctl, &wc[i], what);
-			bytes += ep->o.op == LR_VOP_SEND ? wc[i].byte_len :
-							   ep->p.msg_size;
+				return lr_vdata_wc_fail_ep(ep, ctl, &wc[i],
+							   what);
+			b = ep->o.op == LR_VOP_SEND ? wc[i].byte_len :
+						      ep->p.msg_size;
+			if ((uint32_t)wc[i].wr_id < d->nqp)
+				atomic_fetch_add_explicit(
+					&d->qps[(uint32_t)wc[i].wr_id].bytes, b,
+					memory_order_relaxed);
+			bytes += b;
 		}
 		if (n > 0 && replenish(ep, d, wc, n, ctl))
 			return ctl->error;
@@ -474,10 +503,12 @@ static int wait_fins(struct lr_endpoint *ep, struct lr_vdir *d,
 		}
 		for (int i = 0; i < n; i++) {
 			if (wc[i].status != IBV_WC_SUCCESS)
-				return lr_vdata_wc_fail(ctl, &wc[i],
-							"end-of-data receive");
+				return lr_vdata_wc_fail_ep(
+					ep, ctl, &wc[i], "end-of-data receive");
 			left--;
 		}
+		if (!n && lr_vasync_poll(ep, ctl))
+			return ctl->error;
 		if (n || pkts == UINT64_MAX) {
 			lr_sleep_ns(20000);
 			continue;
@@ -502,8 +533,11 @@ static int run_passive(struct lr_endpoint *ep, struct lr_vdir *d,
 {
 	if (ctl->byte_limit)
 		return wait_fins(ep, d, ctl);
-	while (!stopped(ctl))
+	while (!stopped(ctl)) {
+		if (lr_vasync_poll(ep, ctl))
+			return ctl->error;
 		lr_sleep_ns(5000000); /* no busy wait: leave the CPU */
+	}
 	return 0;
 }
 

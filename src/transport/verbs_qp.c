@@ -177,7 +177,7 @@ static int to_rts(const struct lr_endpoint *ep, struct lr_vqp *q)
 {
 	struct ibv_qp_attr a = {
 		.qp_state = IBV_QPS_RTS,
-		.timeout = 14,
+		.timeout = (uint8_t)ep->o.qp_timeout,
 		.retry_cnt = 7,
 		.rnr_retry = 7,
 		.sq_psn = q->psn,
@@ -251,4 +251,26 @@ int lr_vqp_connect(struct lr_endpoint *ep, const json_t *peer)
 				return ret;
 		}
 	return 0;
+}
+
+/* The attributes the QP actually has (read back with ibv_query_qp). */
+json_t *lr_vqp_query(const struct lr_endpoint *ep)
+{
+	struct ibv_qp_init_attr ia;
+	struct ibv_qp_attr a;
+	struct ibv_qp *qp = ep->nd && ep->d[0].qps ? ep->d[0].qps[0].qp : NULL;
+
+	if (!qp ||
+	    ibv_query_qp(qp, &a,
+			 IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU |
+				 IBV_QP_TIMEOUT | IBV_QP_MAX_QP_RD_ATOMIC |
+				 IBV_QP_MAX_DEST_RD_ATOMIC,
+			 &ia))
+		return json_null();
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "path_mtu",
+			 atoi(lr_vdev_mtu_str(a.path_mtu)), "sl",
+			 (int)a.ah_attr.sl, "traffic_class",
+			 (int)a.ah_attr.grh.traffic_class, "timeout",
+			 (int)a.timeout, "max_rd_atomic", (int)a.max_rd_atomic,
+			 "max_dest_rd_atomic", (int)a.max_dest_rd_atomic);
 }

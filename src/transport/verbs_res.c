@@ -17,7 +17,7 @@ static int alloc_buffer(struct lr_endpoint *ep)
 {
 	size_t len = 2 * (ep->p.msg_size < 64 ? 64 : ep->p.msg_size);
 
-	ep->buf = lr_place_alloc(&ep->pl, &len, false);
+	ep->buf = lr_place_alloc(&ep->pl, &len, ep->o.hugepages);
 	if (!ep->buf) {
 		lr_err("verbs: cannot allocate %zu bytes of buffer: %s", len,
 		       strerror(errno));
@@ -149,6 +149,9 @@ int lr_vres_create(struct lr_endpoint *ep)
 		 ep->dev.name);
 	lr_place_plan(&ep->pl, ep->dev.name, devdir, ep->nd);
 	/* The provider's rings (CQ, QP) follow this thread's policy. */
+	ret = lr_vasync_setup(ep);
+	if (ret)
+		return ret;
 	lr_place_mem_begin(&ep->pl);
 	ret = create_all(ep);
 	lr_place_mem_done(&ep->pl);
@@ -172,9 +175,13 @@ static int create_all(struct lr_endpoint *ep)
 	ret = alloc_buffer(ep);
 	if (ret)
 		goto dealloc_pd;
-	ep->mr = ibv_reg_mr(ep->pd, ep->buf, ep->buflen,
-			    IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
-				    IBV_ACCESS_REMOTE_READ);
+	/* Relaxed ordering is in the optional range: a provider without it
+	 * ignores it (perftest sets it by default, NCCL when capable). */
+	ep->mr = ibv_reg_mr(
+		ep->pd, ep->buf, ep->buflen,
+		IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
+			IBV_ACCESS_REMOTE_READ |
+			(ep->o.relaxed ? IBV_ACCESS_RELAXED_ORDERING : 0));
 	if (!ep->mr) {
 		ret = errno ? -errno : -ENOMEM;
 		lr_err("verbs: register %zu bytes on %s: %s", ep->buflen,

@@ -119,3 +119,55 @@ Test(pair_args, every_bad_input_exits_2_naming_the_flag)
 			     "one line: %s", errbuf);
 	}
 }
+
+/* verbs without --qps: READ and messages of 1 MiB and more get more QPs,
+ * with the reason; --qps and other transports keep what they say. */
+Test(pair_args, verbs_default_qps)
+{
+	struct pair_cli pc;
+
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--op",
+			   "read"),
+		     -1, "%s", errbuf);
+	cr_assert_eq(pc.params.streams, 4);
+	cr_assert(strstr(pc.qps_why, "16 READs in flight"), "%s", pc.qps_why);
+	json_decref(pc.opts);
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--op",
+			   "read", "--qps", "1"),
+		     -1, "%s", errbuf);
+	cr_assert_eq(pc.params.streams, 1);
+	cr_assert_str_eq(pc.qps_why, "");
+	json_decref(pc.opts);
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--size",
+			   "1M"),
+		     -1, "%s", errbuf);
+	cr_assert_eq(pc.params.streams, 8);
+	json_decref(pc.opts);
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs"), -1,
+		     "%s", errbuf);
+	cr_assert_eq(pc.params.streams, 1, "WRITE below 1 MiB keeps 1 QP");
+	json_decref(pc.opts);
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--size", "4M"), -1, "%s",
+		     errbuf);
+	cr_assert_eq(pc.params.streams, 1, "tcp keeps 1 stream");
+	json_decref(pc.opts);
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--op",
+			   "read", "--latency", "--op", "write"),
+		     -1, "%s", errbuf);
+	cr_assert_eq(pc.params.streams, 1, "latency keeps 1 QP");
+	json_decref(pc.opts);
+}
+
+Test(pair_args, numa_and_cpus)
+{
+	struct pair_cli pc;
+
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--numa", "1", "--cpus", "2-3"),
+		     -1, "%s", errbuf);
+	cr_assert_eq(pc.place.numa, LR_NUMA_NODE);
+	cr_assert_eq(pc.place.node, 1);
+	cr_assert(pc.place.have_cpus && CPU_ISSET(3, &pc.place.cpus));
+	json_decref(pc.opts);
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--numa", "far"), 2);
+	cr_assert(strstr(errbuf, "--numa: 'far'"), "%s", errbuf);
+}

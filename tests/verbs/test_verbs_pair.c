@@ -510,3 +510,164 @@ Test(verbs_pair, peer_killed_mid_test)
 	proc_cleanup(&p);
 	verbs_server_start(&srv); /* for .fini */
 }
+
+static json_int_t qattr(json_t *doc, const char *side, const char *key)
+{
+	json_t *q = json_object_get(endpoint(doc, side), "qp_attr");
+
+	cr_assert(json_is_integer(json_object_get(q, key)),
+		  "%s endpoint has no qp_attr.%s", side, key);
+	return json_integer_value(json_object_get(q, key));
+}
+
+/* QoS options are applied: read back from the QP with ibv_query_qp. */
+Test(verbs_pair, qos_read_back_from_qp)
+{
+	struct proc p;
+	json_t *doc;
+
+	REQUIRE_DEV(IBV_MTU_4096, dev);
+	doc = PAIR(&p, 0, "--op", "write", "--tclass", "32", "--sl", "2",
+		   "--mtu", "1024", "--qp-timeout", "18", "--duration", "0.5");
+	assert_ok(doc);
+	for (int i = 0; i < 2; i++) {
+		const char *side = i ? "peer" : "local";
+
+		cr_assert_eq(qattr(doc, side, "traffic_class"), 32, "%s", side);
+		cr_assert_eq(qattr(doc, side, "sl"), 2, "%s", side);
+		cr_assert_eq(qattr(doc, side, "path_mtu"), 1024, "%s", side);
+		cr_assert_eq(qattr(doc, side, "timeout"), 18, "%s", side);
+	}
+	cr_assert(json_is_true(
+		json_object_get(endpoint(doc, "local"), "relaxed_ordering")));
+	finish(doc, &p);
+}
+
+/* With rdma_cm: --tclass through RDMA_OPTION_ID_TOS, --qp-timeout through
+ * RDMA_OPTION_ID_ACK_TIMEOUT; --sl and --mtu are refused, not ignored. */
+Test(verbs_pair, cm_tclass_and_timeout_applied)
+{
+	struct proc p;
+	json_t *doc;
+	char *err;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--cm", "--op", "write", "--tclass", "32",
+		   "--qp-timeout", "18", "--no-relaxed-ordering", "--duration",
+		   "0.5");
+	assert_ok(doc);
+	cr_assert_eq(qattr(doc, "local", "traffic_class"), 32);
+	cr_assert_eq(qattr(doc, "local", "timeout"), 18);
+	cr_log_info("server's QP under rdma_cm: traffic class %lld",
+		    (long long)qattr(doc, "peer", "traffic_class"));
+	cr_assert(json_is_false(
+		json_object_get(endpoint(doc, "local"), "relaxed_ordering")));
+	finish(doc, &p);
+	proc_start(&p, (const char *const[]){ "pair", "--transport", "verbs",
+					      "--peer", "127.0.0.1", "--cm",
+					      "--sl", "3", NULL });
+	proc_wait(&p, 10000);
+	err = proc_slurp(p.err);
+	cr_assert_eq(p.status, 2, "exit %d: %s", p.status, err);
+	cr_assert(strstr(err, "--cm") && strstr(err, "--sl"), "%s", err);
+	free(err);
+	proc_cleanup(&p);
+}
+
+static uint64_t qp_sum(json_t *doc, const char *side, unsigned *nqp)
+{
+	json_t *a = json_object_get(endpoint(doc, side), "qp_bytes"), *b;
+	uint64_t sum = 0;
+	size_t i;
+
+	cr_assert(json_array_size(a) == 1, "%s: qp_bytes has %zu entries", side,
+		  json_array_size(a));
+	b = json_object_get(json_array_get(a, 0), "bytes");
+	*nqp = (unsigned)json_array_size(b);
+	json_array_foreach(b, i, a) {
+		cr_assert_gt(json_integer_value(a), 0, "%s: QP %zu idle", side,
+			     i);
+		sum += (uint64_t)json_integer_value(a);
+	}
+	return sum;
+}
+
+/* Bytes mode: every QP's count, added up, is the direction's count. */
+Test(verbs_pair, per_qp_counts_add_up)
+{
+	struct proc p;
+	json_t *doc;
+	unsigned n;
+
+	REQUIRE_DEV(0, dev);
+	doc = PAIR(&p, 0, "--op", "write", "--qps", "4", "--bytes", "4M");
+	assert_ok(doc);
+	cr_assert_eq(qp_sum(doc, "local", &n), num(dirn(doc, 0), "bytes_sent"));
+	cr_assert_eq(n, 4);
+	finish(doc, &p);
+	doc = PAIR(&p, 0, "--op", "send", "--qps", "3", "--bytes", "3M");
+	assert_ok(doc);
+	cr_assert_eq(qp_sum(doc, "peer", &n),
+		     num(dirn(doc, 0), "bytes_received"));
+	cr_assert_eq(n, 3);
+	finish(doc, &p);
+}
+
+static void set_link(const char *ifname, const char *state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "ip link set %s %s", ifname, state);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+/* The device's netdev goes down mid-test: the test ends with the port
+ * error in the results (an async event), within bounded time. */
+Test(verbs_pair, port_down_ends_test_cleanly)
+{
+	char path[160], ifname[32] = "", peer[64], state[64] = "", *out;
+	struct proc p;
+	uint64_t t0;
+	json_t *doc;
+	FILE *f;
+
+	REQUIRE_DEV(0, dev);
+	snprintf(path, sizeof(path),
+		 "/sys/class/infiniband/%s/ports/1/gid_attrs/ndevs/0", dev);
+	f = fopen(path, "r");
+	cr_assert(f && fgets(ifname, sizeof(ifname), f), "no %s", path);
+	fclose(f);
+	ifname[strcspn(ifname, "\n")] = '\0';
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
+	proc_start(&p, (const char *const[]){
+			       "pair", "--json", "--transport", "verbs",
+			       "--peer", peer, "--dev", dev, "--peer-dev", dev,
+			       "--duration", "20", "--warmup", "0", "--size",
+			       "64K", "--tx-depth", "16", NULL });
+	lr_sleep_ns(2500000000ull);
+	t0 = lr_now_ns();
+	set_link(ifname, "down");
+	proc_wait(&p, 40000);
+	set_link(ifname, "up");
+	out = proc_slurp(p.out);
+	cr_assert_eq(p.status, 3, "exit %d: %s", p.status, out);
+	cr_assert_lt((lr_now_ns() - t0) / 1e9, 15.0);
+	doc = json_loads(out, 0, NULL);
+	cr_assert(doc, "not JSON: %s", out);
+	cr_assert(strstr(out, "port error"), "no port error in: %s", out);
+	json_decref(doc);
+	free(out);
+	proc_cleanup(&p);
+	/* Leave the port active for the next test. */
+	snprintf(path, sizeof(path), "/sys/class/infiniband/%s/ports/1/state",
+		 dev);
+	for (int i = 0; i < 100 && !strstr(state, "ACTIVE"); i++) {
+		lr_sleep_ns(100000000);
+		f = fopen(path, "r");
+		if (f && !fgets(state, sizeof(state), f))
+			state[0] = '\0';
+		if (f)
+			fclose(f);
+	}
+	cr_assert(strstr(state, "ACTIVE"), "%s did not come back", dev);
+}

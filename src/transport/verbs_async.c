@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+/*
+ * verbs: the device's asynchronous events during a test, and the bytes
+ * each QP carried.
+ *
+ * The context's async fd is made non-blocking; every worker looks at it
+ * now and then from its loop (lr_vasync_poll). A fatal event (port error,
+ * device fatal, QP or CQ error) is kept on the endpoint, so that every
+ * worker of the endpoint fails with it and the test ends cleanly with the
+ * event in the results; others are logged and counted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "linerate/util.h"
+#include "verbs.h"
+
+static pthread_mutex_t async_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int lr_vasync_setup(struct lr_endpoint *ep)
+{
+	int fd = ep->dev.ctx->async_fd;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		lr_err("verbs: async event fd of %s: %s", ep->dev.name,
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static bool fatal(enum ibv_event_type t)
+{
+	switch (t) {
+	case IBV_EVENT_PORT_ERR:
+	case IBV_EVENT_DEVICE_FATAL:
+	case IBV_EVENT_QP_FATAL:
+	case IBV_EVENT_QP_REQ_ERR:
+	case IBV_EVENT_QP_ACCESS_ERR:
+	case IBV_EVENT_CQ_ERR:
+	case IBV_EVENT_SRQ_ERR:
+	case IBV_EVENT_PATH_MIG_ERR: return true;
+	default: return false;
+	}
+}
+
+static void describe_event(const struct lr_endpoint *ep,
+			   const struct ibv_async_event *e, char *buf,
+			   size_t len)
+{
+	const char *what = ibv_event_type_str(e->event_type);
+
+	switch (e->event_type) {
+	case IBV_EVENT_PORT_ERR:
+	case IBV_EVENT_PORT_ACTIVE:
+	case IBV_EVENT_LID_CHANGE:
+	case IBV_EVENT_GID_CHANGE:
+	case IBV_EVENT_PKEY_CHANGE:
+	case IBV_EVENT_SM_CHANGE:
+	case IBV_EVENT_CLIENT_REREGISTER:
+		snprintf(buf, len, "%s port %d: %s", ep->dev.name,
+			 e->element.port_num, what);
+		break;
+	case IBV_EVENT_CQ_ERR:
+		snprintf(buf, len, "%s: %s", ep->dev.name, what);
+		break;
+	case IBV_EVENT_DEVICE_FATAL:
+		snprintf(buf, len, "%s: %s", ep->dev.name, what);
+		break;
+	default:
+		snprintf(buf, len, "%s QP 0x%x: %s", ep->dev.name,
+			 e->element.qp ? e->element.qp->qp_num : 0, what);
+	}
+}
+
+/* Read what is pending; returns whether a fatal event has been seen. */
+static bool drain_events(struct lr_endpoint *ep)
+{
+	struct ibv_async_event e;
+	char msg[160];
+
+	while (!ibv_get_async_event(ep->dev.ctx, &e)) {
+		describe_event(ep, &e, msg, sizeof(msg));
+		ep->async_events++;
+		if (fatal(e.event_type) && !ep->async_fatal[0]) {
+			snprintf(ep->async_fatal, sizeof(ep->async_fatal), "%s",
+				 msg);
+			lr_err("verbs: async event: %s", msg);
+		} else {
+			lr_warn("verbs: async event: %s", msg);
+		}
+		ibv_ack_async_event(&e);
+	}
+	return ep->async_fatal[0] != '\0';
+}
+
+int lr_vasync_poll(struct lr_endpoint *ep, struct lr_worker_ctl *ctl)
+{
+	bool bad;
+
+	if (!ep->dev.ctx)
+		return 0;
+	pthread_mutex_lock(&async_lock);
+	bad = drain_events(ep);
+	pthread_mutex_unlock(&async_lock);
+	if (!bad)
+		return 0;
+	lr_worker_fail(ctl, -ENETDOWN, "verbs: async event: %s",
+		       ep->async_fatal);
+	return -ENETDOWN;
+}
+
+/* The bytes of each QP of direction d, and their spread. */
+static json_t *dir_qps(const struct lr_vdir *d, uint64_t *sum)
+{
+	json_t *a = json_array();
+	uint64_t min = UINT64_MAX, max = 0;
+
+	*sum = 0;
+	for (unsigned i = 0; i < d->nqp; i++) {
+		uint64_t b = atomic_load(&d->qps[i].bytes);
+
+		json_array_append_new(a, json_integer((json_int_t)b));
+		*sum += b;
+		min = b < min ? b : min;
+		max = b > max ? b : max;
+	}
+	return json_pack("{s:s, s:o, s:I, s:I, s:I, s:f}", "direction",
+			 d->dir == LR_DIR_C2S ? "c2s" : "s2c", "bytes", a,
+			 "total", (json_int_t)*sum, "min", (json_int_t)min,
+			 "max", (json_int_t)max, "max_over_min",
+			 min ? (double)max / (double)min : 0.0);
+}
+
+json_t *lr_vasync_qp_bytes(const struct lr_endpoint *ep, bool counts)
+{
+	json_t *a = json_array();
+	uint64_t sum;
+
+	for (unsigned i = 0; i < ep->nd; i++)
+		if (ep->d[i].sends || counts)
+			json_array_append_new(a, dir_qps(&ep->d[i], &sum));
+	return a;
+}
