@@ -79,6 +79,8 @@ struct lr_profile {
 	double rate_gbps; /* nominal (MAC / IB data) rate */
 	unsigned mtu; /* netdev MTU (Ethernet), 0 if not given */
 	unsigned path_mtu; /* RoCE/IB path MTU, derived if not given */
+	bool lossless; /* RoCE traffic runs on a PFC class (lossless_dscp) */
+	unsigned lossless_dscp; /* its DSCP: preflight checks the DCB map */
 	int line, col;
 };
 

@@ -94,12 +94,29 @@ static int f_path_mtu(struct yctx *c, yaml_node_t *n, void *o)
 	return 0;
 }
 
+static int f_lossless(struct yctx *c, yaml_node_t *n, void *o)
+{
+	unsigned long v;
+	int ret = y_uint(c, n, "lossless_dscp", 0, 63, &v);
+
+	if (!ret) {
+		((struct lr_profile *)o)->lossless = true;
+		((struct lr_profile *)o)->lossless_dscp = (unsigned)v;
+	}
+	return ret;
+}
+
 static const struct yfield profile_fields[] = {
-	{ "link", f_link, true },	   { "transport", f_transport, true },
-	{ "rate", f_rate, true },	   { "ip", f_ip, false },
-	{ "vlan", f_vlan, false },	   { "grh", f_grh, false },
-	{ "mtu", f_mtu, false },	   { "path_mtu", f_path_mtu, false },
+	{ "link", f_link, true },
+	{ "transport", f_transport, true },
+	{ "rate", f_rate, true },
+	{ "ip", f_ip, false },
+	{ "vlan", f_vlan, false },
+	{ "grh", f_grh, false },
+	{ "mtu", f_mtu, false },
+	{ "path_mtu", f_path_mtu, false },
 	{ "tcp_timestamps", f_ts, false },
+	{ "lossless_dscp", f_lossless, false },
 };
 
 /* Combinations the physics does not allow. */
@@ -129,6 +146,11 @@ static int profile_check(struct yctx *c, yaml_node_t *n, struct lr_profile *p)
 			     "mtu %u (expected at most %u: MTU - 96)",
 			     p->name, p->path_mtu, p->mtu,
 			     lr_roce_path_mtu(p->mtu));
+	if (p->lossless && p->encap != LR_ENCAP_ROCEV2)
+		return y_err(c, n,
+			     "profile '%s': lossless_dscp needs transport "
+			     "rocev2",
+			     p->name);
 	if (lr_profile_framing(p, LR_OP_SEND, &f))
 		return y_err(c, n, "profile '%s': mtu %u leaves no payload",
 			     p->name, p->mtu);

@@ -38,6 +38,7 @@ void pf_check_pcie(struct pf_nic *n);
 void pf_check_pcie_sizes(struct pf_nic *n);
 void pf_check_switch(struct pf_nic *n);
 void pf_check_numa(struct pf_nic *n);
+void pf_check_dcb(struct pf_nic *n);
 void pf_check_counters(struct pf_nic *n, const json_t *counters);
 
 /* obj[key] as a number (integer or real), or fallback. */

@@ -49,6 +49,7 @@ static void check_nic(struct pf_nic *n, const json_t *counters)
 	pf_check_pcie_sizes(n);
 	pf_check_switch(n);
 	pf_check_numa(n);
+	pf_check_dcb(n);
 	pf_check_counters(n, counters);
 }
 

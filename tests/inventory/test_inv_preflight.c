@@ -283,3 +283,40 @@ Test(preflight, gen4_slot_at_max_payload_128)
 			 "mlx5_0 PCIe max payload 128 B, expected 256 B: no "
 			 "bandwidth cost on its own (ceiling 392.14 Gb/s)");
 }
+
+/* A lossless class in the topology (lossless_dscp: 26): mlx5_0 maps DSCP
+ * 26 to priority 3 with PFC and ECN on; mlx5_1 has PFC on priority 4 only
+ * and DCQCN's reaction point off on 3 (roce-dcb: the `dcb -j` outputs in
+ * dcb/IF/, ECN in sysfs). */
+Test(preflight, lossless_class_checked)
+{
+	check("roce-dcb", "roce-lossless.yaml", "node1", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 2, "%zu findings, first: %s",
+		     lr_preflight_count(doc), message(0));
+	cr_assert_str_eq(message(0),
+			 "mlx5_1 PFC on priority 3 (DSCP 26) off, expected on: "
+			 "RoCE on a lossy class: a drop under congestion costs "
+			 "a go-back-N retransmit of everything in flight, the "
+			 "rate collapses far below the model");
+	cr_assert(strstr(message(1), "mlx5_1 ECN reaction point (roce_rp) on "
+				     "priority 3 disabled, expected enabled"),
+		  "%s", message(1));
+	cr_assert_str_eq(
+		json_string_value(json_object_get(finding(0), "check")), "dcb");
+}
+
+/* Without any DCB answer the lossless class cannot be confirmed. */
+Test(preflight, lossless_class_without_dcb)
+{
+	check("roce-cx7", "roce-lossless.yaml", "node1", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 2);
+	cr_assert(strstr(message(0), "DCB state of ens1np0 unknown"), "%s",
+		  message(0));
+}
+
+/* The same host against the profile without a lossless class: clean. */
+Test(preflight, dcb_not_checked_without_lossless_class)
+{
+	check("roce-dcb", "roce-cx7.yaml", "node1", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 0, "%s", message(0));
+}

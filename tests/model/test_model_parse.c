@@ -68,7 +68,7 @@ Test(parse, unknown_key)
 	expect_diag(&d, 7, 5,
 		    "unknown key 'mtux' in a link profile "
 		    "(expected one of: link, transport, rate, ip, vlan, grh, "
-		    "mtu, path_mtu, tcp_timestamps)");
+		    "mtu, path_mtu, tcp_timestamps, lossless_dscp)");
 	lr_diags_free(&d);
 }
 
