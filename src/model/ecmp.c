@@ -83,15 +83,19 @@ static unsigned uplink_count(const struct lr_topo *t, const struct lr_res *r)
 	return m;
 }
 
-/* What a flow could carry without the fabric: its host and NIC ceilings. */
+/*
+ * What a flow could carry without the fabric: its host and NIC ceilings,
+ * its NIC's engines included.
+ */
 static double host_ceiling(const struct lr_graph *g, const struct lr_flow *f)
 {
 	double hc = INFINITY;
 
 	for (uint32_t i = 0; i < f->path_len; i++) {
 		const struct lr_res *r = &g->res[g->path[f->path_off + i]];
+		bool host = r->kind < LR_RES_SW_UP || r->kind >= LR_RES_QP_READ;
 
-		if (r->kind < LR_RES_SW_UP && r->cap < hc)
+		if (host && r->cap < hc)
 			hc = r->cap;
 	}
 	return hc;

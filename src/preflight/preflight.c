@@ -20,6 +20,7 @@ static void expected_spec(const struct lr_topo *t, const struct lr_nic *nic,
 		.max_read_req = n->host->max_read_req,
 		.read_completion = n->host->read_completion,
 		.inter_socket_gbps = n->host->inter_socket_gbps,
+		.model = n->tmpl->model,
 	};
 	n->expected = pf_ceiling(&n->spec, NULL, 0);
 }

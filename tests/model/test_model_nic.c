@@ -251,3 +251,40 @@ Test(nic, small_messages_in_a_graph)
 	lr_graph_free(&g);
 	lr_topo_free(t);
 }
+
+/*
+ * Static ECMP hashes what a flow can carry: a 1-QP READ offers its READ
+ * engine's 330G, not the link's. Two leaves of two NDR servers, 2 x 400G
+ * uplinks each, bisection: 2 subflows on 2 links of c = 400G of payload
+ * at the READ framing; K ~ Binomial(2, 1/2), so the uplinks carry
+ * 2 x (0.5 x 330 + 0.25 x c) and each of the 2 flows half of it:
+ * 0.5 x 330 + 0.25 x c = 264.4 (298.1 if the link's rate were hashed).
+ */
+Test(nic, ecmp_hashes_the_read_engine_rate)
+{
+	struct lr_topo *t = load_ok(
+		"version: 1\n"
+		"profiles: { ndr: { link: infiniband, transport: ib, rate: "
+		"400G } }\n"
+		"hosts:\n  h:\n    nics: [ { name: a, profile: ndr, model: "
+		"connectx-7 } ]\n"
+		"servers: [ { hosts: \"s[1-4]\", template: h } ]\n"
+		"switches:\n"
+		"  - { name: la, tier: leaf, servers: \"s[1-2]\", uplinks: 2, "
+		"uplink_rate: 400G, up: \"sp[1-2]\" }\n"
+		"  - { name: lb, tier: leaf, servers: \"s[3-4]\", uplinks: 2, "
+		"uplink_rate: 400G, up: \"sp[1-2]\" }\n"
+		"  - { name: \"sp[1-2]\", tier: spine }\n"
+		"routing: { mode: ecmp }\n");
+	struct lr_model_opts o = { .op = LR_OP_READ, .msg = 1 << 20 };
+	struct lr_pattern_result r;
+	struct lr_graph g;
+	double c = lr_link_goodput(&t->profiles[0], 400, LR_OP_READ, 1 << 20);
+
+	lr_graph_init_opts(&g, t, &o);
+	cr_assert_eq(lr_pattern_run(&g, LR_PAT_BISECTION, &r), 0);
+	cr_assert_eq(r.n_flows, 4);
+	assert_gbps(r.flow.min, 0.5 * 330 + 0.25 * c);
+	lr_graph_free(&g);
+	lr_topo_free(t);
+}
