@@ -290,16 +290,19 @@ static int engine_hops(struct path_build *b, uint32_t src, uint32_t dst)
 		lr_link_goodput(lr_topo_nic_profile(t, ns),
 				lr_topo_nic_rate(t, ns), b->g->op, b->g->msg);
 	double nic_msg = lr_nic_msg_gbps(ms, b->g->op, b->g->msg);
+	uint32_t end = src;
 	long r;
 
 	lr_graph_qp_opts(b->g, &o);
 	lr_qp_limit(ms, &o, link, &q);
 	lr_qp_limit(&lr_topo_nic_tmpl(t, nd)->model, &o, link, &qd);
-	if (qd.gbps > 0 && (!(q.gbps > 0) || qd.gbps < q.gbps))
+	if (qd.gbps > 0 && (!(q.gbps > 0) || qd.gbps < q.gbps)) {
 		q = qd;
+		end = dst; /* the receiving end's engine binds: name it */
+	}
 	/* a limit at or above the sender's link cannot bind its flows */
 	if (q.gbps > 0 && q.gbps < link) {
-		r = res_add(b->g, q.kind, src, q.gbps);
+		r = res_add(b->g, q.kind, end, q.gbps);
 		if (r < 0)
 			return (int)r;
 		if (b->n < LR_ARRAY_SIZE(b->hops))

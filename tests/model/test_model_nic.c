@@ -288,3 +288,36 @@ Test(nic, ecmp_hashes_the_read_engine_rate)
 	lr_graph_free(&g);
 	lr_topo_free(t);
 }
+
+/* The tighter end binds, and is the one named. */
+Test(nic, the_slower_end_of_a_flow_binds)
+{
+	struct lr_topo *t = load_ok(
+		"version: 1\n"
+		"profiles: { ndr: { link: infiniband, transport: ib, rate: "
+		"400G } }\n"
+		"hosts:\n"
+		"  h7: { nics: [ { name: a, profile: ndr, model: connectx-7 } ] "
+		"}\n"
+		"  hx: { nics: [ { name: a, profile: ndr, read_qp_rate: 200G } "
+		"] }\n"
+		"servers: [ { hosts: s1, template: h7 }, { hosts: s2, "
+		"template: hx } ]\n"
+		"switches: [ { name: l, tier: leaf, servers: \"s[1-2]\" } ]\n");
+	struct lr_model_opts o = { .op = LR_OP_READ, .qps = 1 };
+	struct lr_pattern_result r;
+	struct lr_graph g;
+	char name[96];
+
+	lr_graph_init_opts(&g, t, &o);
+	cr_assert_eq(lr_graph_add_flow(&g, 0, 1), 0);
+	cr_assert_eq(lr_model_solve(&g, &r), 0);
+	assert_gbps(r.flow.min, 200);
+	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_QP_READ);
+	cr_assert_str_eq(lr_res_name(&g, r.limited_by, name, sizeof(name)),
+			 "s2/a");
+	cr_assert_str_eq(lr_res_what(&g, r.limited_by, name, sizeof(name)),
+			 "1 QP x 200G READ engine (NIC)");
+	lr_graph_free(&g);
+	lr_topo_free(t);
+}
