@@ -17,6 +17,12 @@
 /* Set the root prefix (NULL: back to LINERATE_SYSFS_ROOT or "/"). */
 void lr_sysfs_set_root(const char *root);
 const char *lr_sysfs_root(void);
+/*
+ * A root given by LINERATE_SYSFS_ROOT must be a directory with sys/ in it:
+ * 0, or -ENOENT/-ENOTDIR with what is wrong (naming the variable and the
+ * path) in err. The live system's root always passes.
+ */
+int lr_sysfs_check_root(char *err, size_t len);
 /* True when the root is "/": the live system, where verbs/libnl apply. */
 bool lr_sysfs_is_live(void);
 

@@ -7,6 +7,7 @@
 
 #include "linerate/cli.h"
 #include "linerate/inventory.h"
+#include "linerate/sysfs.h"
 #include "linerate/util.h"
 
 static void usage(FILE *out)
@@ -43,6 +44,7 @@ int cmd_devices(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
+	char err[512];
 	json_t *doc;
 	int c, ret;
 
@@ -59,6 +61,8 @@ int cmd_devices(int argc, char **argv)
 	if (optind < argc)
 		return lr_cli_usage("devices", "unexpected argument '%s'",
 				    argv[optind]);
+	if (lr_sysfs_check_root(err, sizeof(err)))
+		return lr_cli_usage("devices", "%s", err);
 	ret = lr_inventory_collect(&doc);
 	if (ret)
 		return LR_EXIT_RUNTIME;

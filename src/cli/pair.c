@@ -11,6 +11,18 @@
 #include "linerate/util.h"
 #include "pair_int.h"
 
+/* A failed test: its errors alone, on stderr (the JSON keeps the rest). */
+static void report_errors(const struct lr_result *r)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(r->errors, i, e)
+		lr_err("test failed (%s): %s",
+		       json_string_value(json_object_get(e, "where")),
+		       json_string_value(json_object_get(e, "message")));
+}
+
 static int render(const struct pair_cli *pc, const struct lr_result *r,
 		  json_t **out)
 {
@@ -32,7 +44,7 @@ static int render(const struct pair_cli *pc, const struct lr_result *r,
 		ret = -1;
 	if (pc->json)
 		printf("%s\n", text);
-	else
+	else if (lr_result_ok(r))
 		lr_result_print_text(r, stdout);
 	fflush(stdout);
 	free(text);
@@ -69,10 +81,10 @@ int cmd_pair(int argc, char **argv)
 	if (pc.qps_why[0])
 		json_object_set_new(json_object_get(r.local, "endpoint"),
 				    "qps_why", json_string(pc.qps_why));
-	if (ret)
-		lr_err("test failed: %s",
-		       json_string_value(json_object_get(
-			       json_array_get(r.errors, 0), "message")));
+	if (ret && lr_result_ok(&r)) /* never a failure without its reason */
+		lr_result_add_error(&r, "client", "%s", strerror(-ret));
+	if (!lr_result_ok(&r))
+		report_errors(&r);
 	if (render(&pc, &r, &doc) || !lr_result_ok(&r))
 		ret = -1;
 	if (!ret && topo)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "linerate/cli.h"
+#include "linerate/sysfs.h"
 #include "linerate/counters.h"
 #include "linerate/inventory.h"
 #include "linerate/preflight.h"
@@ -87,11 +88,15 @@ static int load(const char *path, struct lr_topo **t)
 	return ret;
 }
 
-static long find_server(const struct lr_topo *t, const char *host)
+/* The server called host, or this host's name (tried in tried, with its
+ * short form when it has a domain). */
+static long find_server(const struct lr_topo *t, const char *host, char *tried,
+			size_t len)
 {
 	char name[256], *dot;
 	long s;
 
+	snprintf(tried, len, "%s", host ? host : "");
 	if (host)
 		return lr_topo_find_server(t, host);
 	if (gethostname(name, sizeof(name)))
@@ -100,8 +105,12 @@ static long find_server(const struct lr_topo *t, const char *host)
 	s = lr_topo_find_server(t, name);
 	dot = strchr(name, '.');
 	if (s < 0 && dot) {
+		snprintf(tried, len, "%s' or '%.*s", name, (int)(dot - name),
+			 name);
 		*dot = '\0';
 		s = lr_topo_find_server(t, name);
+	} else {
+		snprintf(tried, len, "%s", name);
 	}
 	return s;
 }
@@ -166,20 +175,24 @@ int cmd_preflight(int argc, char **argv)
 {
 	struct pf_args a = { .interval = 1 };
 	struct lr_topo *t;
+	char tried[600], err[512];
 	long server;
 	int ret;
 
 	ret = parse(argc, argv, &a);
 	if (ret)
 		return ret < 0 ? LR_EXIT_OK : ret;
+	if (lr_sysfs_check_root(err, sizeof(err)))
+		return lr_cli_usage("preflight", "%s", err);
 	if (load(a.topology, &t))
 		return LR_EXIT_USAGE;
-	server = find_server(t, a.host);
+	server = find_server(t, a.host, tried, sizeof(tried));
 	if (server < 0) {
 		ret = lr_cli_usage("preflight",
-				   "%s: no server '%s' (use "
-				   "--host NAME with a server of the topology)",
-				   a.topology, a.host ? a.host : "(this host)");
+				   "%s: no server '%s' (%suse --host NAME "
+				   "with a server of the topology)",
+				   a.topology, tried,
+				   a.host ? "" : "this host's name; ");
 		lr_topo_free(t);
 		return ret;
 	}

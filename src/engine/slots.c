@@ -20,12 +20,19 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Bytes mode: split a direction's byte count over its workers. */
+/*
+ * Bytes mode: split a direction's byte count over its workers in whole
+ * messages (a transport may move only whole ones); the first worker takes
+ * what is left over.
+ */
 static void split_bytes(struct run *r)
 {
+	uint64_t size = r->p->msg_size ? r->p->msg_size : 1;
+	uint64_t msgs = r->p->bytes / size, rest = r->p->bytes % size;
+
 	for (unsigned f = 0; f < r->nflows; f++) {
 		for (int d = 0; d < LR_DIR_COUNT; d++) {
-			unsigned k = 0, first = 1;
+			unsigned k = 0, j = 0;
 
 			for (unsigned i = 0; i < r->nslots; i++)
 				k += r->slots[i].flow_idx == f &&
@@ -37,9 +44,9 @@ static void split_bytes(struct run *r)
 				    s->info.dir != (enum lr_dir)d)
 					continue;
 				s->ctl.byte_limit =
-					r->p->bytes / k +
-					(first ? r->p->bytes % k : 0);
-				first = 0;
+					(msgs / k + (j < msgs % k)) * size +
+					(j ? 0 : rest);
+				j++;
 			}
 		}
 	}

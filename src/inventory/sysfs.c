@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "linerate/sysfs.h"
@@ -27,6 +28,34 @@ const char *lr_sysfs_root(void)
 		return sysfs_root;
 	env = getenv("LINERATE_SYSFS_ROOT");
 	return env && env[0] ? env : "/";
+}
+
+int lr_sysfs_check_root(char *err, size_t len)
+{
+	const char *root = lr_sysfs_root();
+	const char *what =
+		sysfs_root[0] ? "the sysfs root" : "LINERATE_SYSFS_ROOT";
+	char sys[4096];
+	struct stat st;
+
+	if (lr_sysfs_is_live())
+		return 0;
+	if (stat(root, &st)) {
+		snprintf(err, len,
+			 "%s=%s: %s (expected a directory holding "
+			 "a copy of /sys)",
+			 what, root, strerror(errno));
+		return -ENOENT;
+	}
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	if (!S_ISDIR(st.st_mode) || stat(sys, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(err, len,
+			 "%s=%s: no directory %s (expected a copy "
+			 "of /sys under it)",
+			 what, root, sys);
+		return -ENOTDIR;
+	}
+	return 0;
 }
 
 bool lr_sysfs_is_live(void)

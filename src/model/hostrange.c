@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,53 @@ static int expand_rest(struct expand *e, char *prefix, size_t plen,
 	return ret;
 }
 
+static size_t sat_mul(size_t a, size_t b)
+{
+	return a && b > SIZE_MAX / a ? SIZE_MAX : a * b;
+}
+
+static size_t sat_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/*
+ * How many names rest expands to, without expanding it (saturating at
+ * SIZE_MAX), so that a range far past the limit is refused at once instead
+ * of after millions of names. 0 for what does not parse: the expansion
+ * then says what is wrong.
+ */
+static size_t count_rest(const char *rest)
+{
+	const char *open = strchr(rest, '['), *close, *p;
+	size_t n = 0;
+
+	if (!open)
+		return 1;
+	close = strchr(open, ']');
+	if (!close)
+		return 0;
+	for (p = open + 1; p < close;) {
+		unsigned long lo, hi;
+		int d;
+
+		if (parse_num(&p, &lo, &d))
+			return 0;
+		hi = lo;
+		if (*p == '-') {
+			p++;
+			if (parse_num(&p, &hi, &d) || hi < lo)
+				return 0;
+		}
+		n = sat_add(n, (size_t)(hi - lo) + 1);
+		if (*p == ',')
+			p++;
+		else if (p != close)
+			return 0;
+	}
+	return sat_mul(n, count_rest(close + 1));
+}
+
 /* Split at commas outside brackets. */
 static const char *next_part(const char *s, char *buf, size_t len)
 {
@@ -181,7 +229,10 @@ int lr_hostrange_expand(const char *expr, size_t max, struct lr_names *out,
 			return fail(&e, "empty name in list");
 		if (strpbrk(part, " \t"))
 			return fail(&e, "blank in a name");
-		ret = expand_rest(&e, prefix, 0, part);
+		if (count_rest(part) > max - e.added)
+			ret = -E2BIG;
+		else
+			ret = expand_rest(&e, prefix, 0, part);
 		if (ret == -E2BIG)
 			*why = "too many names";
 		if (ret)

@@ -114,13 +114,17 @@ static int client_open(struct tcp_ep *ep, unsigned idx, uint16_t port,
 	return apply_opts(ep, fd);
 }
 
-/* Read a connection's hello; place it, or refuse it. */
-static int server_place(struct tcp_ep *ep, int fd)
+/*
+ * Read a connection's hello and place it. *placed: whether ep owns fd now
+ * (then a failure is the socket options'); if not, the caller closes it.
+ */
+static int server_place(struct tcp_ep *ep, int fd, bool *placed)
 {
 	struct tcp_hello h;
 	int ret = lr_sock_read_full(fd, &h, sizeof(h), ep->timeout_ms);
 	uint32_t idx = ntohl(h.index);
 
+	*placed = false;
 	if (ret)
 		return ret;
 	if (ntohl(h.magic) != TCP_HELLO_MAGIC ||
@@ -128,6 +132,7 @@ static int server_place(struct tcp_ep *ep, int fd)
 	    ep->fds[idx] >= 0)
 		return -EPROTO;
 	ep->fds[idx] = fd;
+	*placed = true;
 	return apply_opts(ep, fd);
 }
 
@@ -138,6 +143,7 @@ static int server_accept_all(struct tcp_ep *ep)
 
 	while (placed < ep->nconns) {
 		int64_t left = (int64_t)(deadline - lr_now_ns()) / 1000000;
+		bool ok;
 		int fd, ret;
 
 		fd = lr_sock_accept(ep->lfd, left > 0 ? (int)left : 0);
@@ -146,15 +152,18 @@ static int server_accept_all(struct tcp_ep *ep)
 			       placed, ep->nconns, strerror(-fd));
 			return fd;
 		}
-		ret = server_place(ep, fd);
-		if (ret == -EPROTO || ret == -ETIMEDOUT || ret == -ECONNRESET) {
+		ret = server_place(ep, fd, &ok);
+		if (!ok) {
+			/* Whatever went wrong, a stranger is not the test's
+			 * failure; its descriptor is ours to close. */
 			lr_warn("tcp: refused a data connection that did not "
-				"introduce itself as this test's");
+				"introduce itself as this test's: %s",
+				strerror(-ret));
 			close(fd);
 			continue;
 		}
 		if (ret)
-			return ret;
+			return ret; /* placed: closed with the endpoint */
 		placed++;
 	}
 	return 0;

@@ -171,7 +171,23 @@ static int verbs_check(const struct lr_test_params *p, const json_t *opts,
 	struct lr_vopts o;
 	int ret = parse_opts(p, opts, &o, err, errlen);
 
-	return ret ? ret : check_opts(p, &o, err, errlen);
+	if (ret)
+		return ret;
+	/* Work requests carry whole messages, and completions count them:
+	 * a partial last message would be reported as a whole one. */
+	if (p->bytes && p->msg_size && p->bytes % p->msg_size) {
+		snprintf(err, errlen,
+			 "verbs moves whole messages: --bytes %llu is not a "
+			 "multiple of --size %llu (%llu or %llu would be)",
+			 (unsigned long long)p->bytes,
+			 (unsigned long long)p->msg_size,
+			 (unsigned long long)(p->bytes / p->msg_size *
+					      p->msg_size),
+			 (unsigned long long)((p->bytes / p->msg_size + 1) *
+					      p->msg_size));
+		return -EINVAL;
+	}
+	return check_opts(p, &o, err, errlen);
 }
 
 unsigned lr_verbs_nqp_total(const struct lr_endpoint *ep)

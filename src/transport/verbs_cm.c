@@ -71,7 +71,6 @@ static int cm_err(const char *what)
 	return ret;
 }
 
-/* The next event, which must be of type want (for id, unless NULL). */
 /* --tclass and --qp-timeout on an id, before its route is resolved. */
 static int set_qos(const struct lr_endpoint *ep, struct rdma_cm_id *id)
 {
@@ -86,21 +85,48 @@ static int set_qos(const struct lr_endpoint *ep, struct rdma_cm_id *id)
 	return 0;
 }
 
+/*
+ * A connection request where none is expected (a stranger, or a client of
+ * another test on the same listener): it has an id of its own, which must
+ * be refused and destroyed, not left behind.
+ */
+static void refuse_stray(struct rdma_cm_event *ev)
+{
+	struct rdma_cm_id *id = ev->id;
+
+	lr_warn("verbs: rdma_cm: refused a stray connection request");
+	rdma_reject(id, NULL, 0);
+	rdma_ack_cm_event(ev);
+	rdma_destroy_id(id);
+}
+
+/* The next event, which must be of type want; stray requests are refused. */
 static int get_event(struct lr_endpoint *ep, enum rdma_cm_event_type want,
 		     struct rdma_cm_event **out)
 {
+	uint64_t end = lr_now_ns() + (uint64_t)ep->timeout_ms * 1000000u;
 	struct pollfd p = { .fd = ep->cm->ch->fd, .events = POLLIN };
 	struct rdma_cm_event *ev;
-	int ret = poll(&p, 1, ep->timeout_ms);
+	int ret;
 
-	if (ret <= 0) {
-		lr_err("verbs: rdma_cm: no %s within %d ms",
-		       rdma_event_str(want), ep->timeout_ms);
-		return ret < 0 ? -errno : -ETIMEDOUT;
-	}
-	if (rdma_get_cm_event(ep->cm->ch, &ev))
-		return cm_err("rdma_get_cm_event");
-	if (ev->event != want) {
+	for (;;) {
+		uint64_t now = lr_now_ns();
+
+		ret = now < end ? poll(&p, 1, (int)((end - now) / 1000000u)) :
+				  0;
+		if (ret <= 0) {
+			lr_err("verbs: rdma_cm: no %s within %d ms",
+			       rdma_event_str(want), ep->timeout_ms);
+			return ret < 0 ? -errno : -ETIMEDOUT;
+		}
+		if (rdma_get_cm_event(ep->cm->ch, &ev))
+			return cm_err("rdma_get_cm_event");
+		if (ev->event == want)
+			break;
+		if (ev->event == RDMA_CM_EVENT_CONNECT_REQUEST) {
+			refuse_stray(ev);
+			continue;
+		}
 		lr_err("verbs: rdma_cm: %s (status %d) where %s was expected",
 		       rdma_event_str(ev->event), ev->status,
 		       rdma_event_str(want));
@@ -420,15 +446,19 @@ static int client_connect(struct lr_endpoint *ep, const json_t *peer)
 	return ret ? ret : wait_established(ep, n);
 }
 
-/* Take every CONNECT_REQUEST; each names the QP slot it is for. */
+/* Take every CONNECT_REQUEST; each names the QP slot it is for. Others
+ * are refused, up to MAX_STRAYS of them. */
+#define MAX_STRAYS 64
+
 static int accept_requests(struct lr_endpoint *ep, unsigned n)
 {
 	struct rdma_cm_event *ev;
+	unsigned got = 0, strays = 0;
 	struct lr_vqp *q;
 	uint32_t slot;
 	int ret;
 
-	for (unsigned i = 0; i < n; i++) {
+	while (got < n) {
 		ret = get_event(ep, RDMA_CM_EVENT_CONNECT_REQUEST, &ev);
 		if (ret)
 			return ret;
@@ -439,18 +469,18 @@ static int accept_requests(struct lr_endpoint *ep, unsigned n)
 			lr_err("verbs: rdma_cm request for QP slot %u", slot);
 			ret = -EPROTO;
 		}
-		if (ret) {
-			rdma_reject(ev->id, NULL, 0);
-			rdma_destroy_id(ev->id);
-		} else {
-			q->cm_id = ev->id;
-			q->cm_id->context = q;
-			q->req_ini = ev->param.conn.initiator_depth;
-			q->req_resp = ev->param.conn.responder_resources;
+		if (ret) { /* not this test's: refused, still waiting */
+			refuse_stray(ev);
+			if (++strays > MAX_STRAYS)
+				return -EPROTO;
+			continue;
 		}
+		q->cm_id = ev->id;
+		q->cm_id->context = q;
+		q->req_ini = ev->param.conn.initiator_depth;
+		q->req_resp = ev->param.conn.responder_resources;
 		rdma_ack_cm_event(ev);
-		if (ret)
-			return ret;
+		got++;
 	}
 	return 0;
 }

@@ -400,3 +400,25 @@ Test(pair_live, frozen_server_bytes_mode_receiver)
 {
 	frozen_server("--reverse");
 }
+
+/* A failed test prints its error alone: no table of '?' and 0.000 on
+ * stdout (issue 9); the JSON document keeps what it has. */
+Test(pair_live, failed_test_prints_the_error_alone)
+{
+	struct proc p;
+	const char *words[] = { "pair", "--peer", "127.0.0.1:1", NULL };
+	char *out, *err;
+
+	proc_start(&p, words);
+	cr_assert_eq(proc_wait(&p, 10000), 3);
+	out = proc_slurp(p.out);
+	err = proc_slurp(p.err);
+	cr_assert_str_eq(out, "", "stdout: %s", out);
+	cr_assert(strstr(err, "test failed (control): cannot reach server "
+			      "127.0.0.1 port 1: Connection refused"),
+		  "%s", err);
+	cr_assert(!strstr(err, "(null)"), "%s", err);
+	free(out);
+	free(err);
+	proc_cleanup(&p);
+}

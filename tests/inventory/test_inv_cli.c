@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -123,4 +124,30 @@ Test(cli, preflight_bad_input_exits_2)
 	cr_assert_eq(run("roce-cx7", "preflight topo/missing.yaml"), 2);
 	cr_assert_eq(run("roce-cx7", "preflight topo/bad.yaml --host n1"), 2);
 	cr_assert_not_null(strstr(out, "topo/bad.yaml:7:5: "), "%s", out);
+}
+
+/* Without --host, the refusal names the host name that was tried. */
+Test(cli, preflight_names_the_host_it_tried)
+{
+	char host[256] = "", want[512];
+
+	cr_assert_eq(gethostname(host, sizeof(host) - 1), 0);
+	cr_assert_eq(run("roce-cx7", "preflight topo/roce-cx7.yaml"), 2, "%s",
+		     out);
+	snprintf(want, sizeof(want), "no server '%s", host);
+	cr_assert_not_null(strstr(out, want), "%s", out);
+	cr_assert_not_null(strstr(out, "this host's name"), "%s", out);
+}
+
+/* A sysfs root that is not there is bad input, named with its variable. */
+Test(cli, missing_sysfs_root_exits_2)
+{
+	cr_assert_eq(run("../nonexistent", "devices"), 2, "%s", out);
+	cr_assert_not_null(strstr(out, "linerate devices: LINERATE_SYSFS_ROOT="
+				       "sysfs/../nonexistent: No such file"),
+			   "%s", out);
+	cr_assert_eq(run("../nonexistent", "preflight topo/roce-cx7.yaml "
+					   "--host n1"),
+		     2, "%s", out);
+	cr_assert_not_null(strstr(out, "LINERATE_SYSFS_ROOT="), "%s", out);
 }

@@ -122,3 +122,38 @@ Test(netns_bytes, bidir_counts_every_byte)
 	for (int i = 0; i < 2; i++)
 		check_exact("--bidir", 2);
 }
+
+/*
+ * Latency with a message that takes longer than a second to cross the
+ * link: 32 MiB at 200 Mb/s is 1.34 s each way. A round trip may take as
+ * long as its bytes need (issue 9: tcp latency allowed 1000 ms per
+ * message whatever its size, and failed with 'Connection timed out').
+ */
+Test(netns_bytes, latency_of_a_message_slower_than_a_second)
+{
+	char peer[64];
+	const char *const words[] = { "pair",	    "--peer", peer,
+				      "--latency",  "--size", "32M",
+				      "--duration", "3",      "--warmup",
+				      "0",	    "--json", NULL };
+	struct proc p;
+	json_t *doc, *lat;
+	char *out, *err;
+
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
+	proc_start_ns(&p, ns, words);
+	proc_wait(&p, 60000);
+	out = proc_slurp(p.out);
+	err = proc_slurp(p.err);
+	cr_assert_eq(p.status, 0, "pair exited %d: %s", p.status, err);
+	doc = json_loads(out, 0, NULL);
+	cr_assert_not_null(doc, "%s", out);
+	lat = json_object_get(doc, "latency");
+	/* Half a round trip of 2 x 1.34 s is at least 1.34 s. */
+	cr_assert_geq(json_number_value(json_object_get(lat, "min_us")), 1.3e6,
+		      "%s", out);
+	json_decref(doc);
+	free(out);
+	free(err);
+	proc_cleanup(&p);
+}

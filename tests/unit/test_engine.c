@@ -6,8 +6,10 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "linerate/engine.h"
@@ -375,4 +377,66 @@ Test(engine, latency_samples_only_inside_the_window)
 	cr_assert(f.side.lat.median_us >= 500, "half of 1 ms: %.1f us",
 		  f.side.lat.median_us);
 	lr_side_free(&f.side);
+}
+
+/* Workers that wait for the end. */
+static int idle_run(struct lr_endpoint *e, unsigned idx,
+		    struct lr_worker_ctl *ctl)
+{
+	while (!atomic_load(ctl->stop))
+		lr_sleep_ns(1000000);
+	return 0;
+}
+
+static const struct lr_transport_ops idle_ops = {
+	.abi = LR_TRANSPORT_ABI,
+	.name = "idle",
+	.nworkers = paced_nworkers,
+	.worker_info = paced_info,
+	.run_worker = idle_run,
+};
+
+static unsigned long vm_size_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long kb = 0;
+
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmSize: %lu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* A worker thread that cannot start fails the run with its reason, never
+ * with an empty message (issue 9: "test failed: (null)"). The address
+ * space is capped a little above what the process uses, so that the
+ * 8 MiB stacks of 64 threads cannot all be mapped. */
+Test(engine, thread_that_cannot_start_is_named)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	cr_skip_test("a sanitizer's shadow memory needs the address space");
+#else
+	struct paced_ep ep = { 64, 0, -1 };
+	struct lr_engine_flow f = { .ops = &idle_ops,
+				    .ep = (struct lr_endpoint *)&ep,
+				    .role = LR_ROLE_CLIENT };
+	struct lr_test_params p = params(0.2, 0, 0.1);
+	struct rlimit rl = { .rlim_cur = (vm_size_kb() + 20480) * 1024,
+			     .rlim_max = RLIM_INFINITY };
+	int ret;
+
+	cr_assert_eq(setrlimit(RLIMIT_AS, &rl), 0);
+	ret = lr_engine_run(&p, &f, 1, NULL);
+	rl.rlim_cur = RLIM_INFINITY;
+	setrlimit(RLIMIT_AS, &rl);
+	cr_assert_eq(ret, -EAGAIN, "%d", ret);
+	cr_assert_eq(f.side.error, -EAGAIN);
+	cr_assert(strstr(f.side.errmsg, "cannot start worker thread") &&
+			  strstr(f.side.errmsg, "of 64"),
+		  "'%s'", f.side.errmsg);
+	lr_side_free(&f.side);
+#endif
 }

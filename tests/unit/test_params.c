@@ -5,6 +5,7 @@
 
 #include "linerate/control.h"
 #include "linerate/result.h"
+#include "linerate/transport.h"
 
 static int decode(const char *text, struct lr_test_params *p, char *err)
 {
@@ -150,4 +151,29 @@ Test(params, unknown_transport_named_with_the_known_ones)
 	cr_assert_null(lr_transport_lookup("ftp", err, sizeof(err)));
 	cr_assert_str_eq(err, "unknown transport 'ftp' (known: tcp, verbs)");
 	cr_assert_not_null(lr_transport_lookup("tcp", err, sizeof(err)));
+}
+
+/* verbs moves whole messages: --bytes must be a multiple of --size (issue
+ * 9: it used to round up and report the whole last message). */
+Test(params, verbs_bytes_must_be_whole_messages)
+{
+	const struct lr_transport_ops *v = lr_transport_find("verbs");
+	struct lr_test_params p = { .transport = "verbs",
+				    .msg_size = 65536,
+				    .streams = 1,
+				    .bytes = 1000000,
+				    .interval_s = 1 };
+	json_t *opts = json_object();
+	char err[256] = "";
+
+	cr_assert_not_null(v);
+	cr_assert_eq(lr_transport_check(v, &p, opts, err, sizeof(err)),
+		     -EINVAL);
+	cr_assert_str_eq(err, "verbs moves whole messages: --bytes 1000000 is "
+			      "not a multiple of --size 65536 (983040 or "
+			      "1048576 would be)");
+	p.bytes = 1048576;
+	cr_assert_eq(lr_transport_check(v, &p, opts, err, sizeof(err)), 0, "%s",
+		     err);
+	json_decref(opts);
 }
