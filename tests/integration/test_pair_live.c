@@ -10,6 +10,7 @@
 
 #include "linerate/sock.h"
 #include "linerate/util.h"
+#include "owned.h"
 #include "proc.h"
 
 static struct server srv;
@@ -44,12 +45,12 @@ static json_t *pair(struct proc *p, int expect_rc, const char *const *extra)
 	words[n] = NULL;
 	proc_start(p, words);
 	proc_wait(p, 30000);
-	out = proc_slurp(p->out);
+	out = own_str(proc_slurp(p->out));
 	cr_assert_eq(p->status, expect_rc, "exit %d, stderr: %s", p->status,
-		     proc_slurp(p->err));
-	doc = json_loads(out, 0, &je);
+		     own_str(proc_slurp(p->err)));
+	doc = own_json(json_loads(out, 0, &je));
 	cr_assert_not_null(doc, "stdout is not JSON: %s\n%s", je.text, out);
-	free(out);
+	release(out);
 	return doc;
 }
 
@@ -114,7 +115,7 @@ Test(pair_live, streams_json_document)
 			   num(d, "bytes_received") * 8 /
 				   num(d, "receiver_seconds") / 1e9,
 			   1e-6);
-	json_decref(doc);
+	release(doc);
 	proc_cleanup(&p);
 }
 
@@ -132,7 +133,7 @@ Test(pair_live, bidir_has_both_directions)
 	cr_assert_float_eq(num(doc, "total_gbps"),
 			   num(dir(doc, 0), "gbps") + num(dir(doc, 1), "gbps"),
 			   1e-6);
-	json_decref(doc);
+	release(doc);
 	proc_cleanup(&p);
 }
 
@@ -147,7 +148,7 @@ Test(pair_live, reverse_server_sends)
 		json_string_value(json_object_get(dir(doc, 0), "direction")),
 		"s2c");
 	cr_assert_gt(num(dir(doc, 0), "bytes_received"), 0);
-	json_decref(doc);
+	release(doc);
 	proc_cleanup(&p);
 }
 
@@ -159,7 +160,7 @@ Test(pair_live, fixed_byte_count_exact)
 
 	cr_assert_eq(num(dir(doc, 0), "bytes_received"), 10000001);
 	cr_assert_eq(num(dir(doc, 0), "bytes_sent"), 10000001);
-	json_decref(doc);
+	release(doc);
 	proc_cleanup(&p);
 }
 
@@ -175,7 +176,7 @@ Test(pair_live, latency_percentiles)
 	cr_assert_leq(num(l, "median_us"), num(l, "p99_us"));
 	cr_assert_leq(num(l, "p99_us"), num(l, "p999_us"));
 	cr_assert_leq(num(l, "p999_us"), num(l, "max_us"));
-	json_decref(doc);
+	release(doc);
 	proc_cleanup(&p);
 }
 
@@ -189,11 +190,11 @@ Test(pair_live, output_file_written_atomically)
 	close(fd);
 	doc = PAIR(&p, 0, "--duration", "0.3", "--warmup", "0", "--output",
 		   path);
-	file = json_load_file(path, 0, NULL);
+	file = own_json(json_load_file(path, 0, NULL));
 	cr_assert_not_null(file);
 	cr_assert(json_equal(doc, file), "file and stdout differ");
-	json_decref(doc);
-	json_decref(file);
+	release(doc);
+	release(file);
 	unlink(path);
 	proc_cleanup(&p);
 }
@@ -212,11 +213,11 @@ Test(pair_live, text_output_names_units)
 	words[6] = peer;
 	proc_start(&p, words);
 	cr_assert_eq(proc_wait(&p, 10000), 0);
-	out = proc_slurp(p.out);
+	out = own_str(proc_slurp(p.out));
 	cr_assert(strstr(out, "client->server"), "%s", out);
 	cr_assert(strstr(out, "Gb/s = 10^9 bits of payload per second"), "%s",
 		  out);
-	free(out);
+	release(out);
 	proc_cleanup(&p);
 }
 
@@ -230,8 +231,8 @@ Test(pair_live, concurrent_clients)
 	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
 	proc_start(&a, words);
 	proc_start(&b, words);
-	cr_assert_eq(proc_wait(&a, 15000), 0, "%s", proc_slurp(a.err));
-	cr_assert_eq(proc_wait(&b, 15000), 0, "%s", proc_slurp(b.err));
+	cr_assert_eq(proc_wait(&a, 15000), 0, "%s", own_str(proc_slurp(a.err)));
+	cr_assert_eq(proc_wait(&b, 15000), 0, "%s", own_str(proc_slurp(b.err)));
 	proc_cleanup(&a);
 	proc_cleanup(&b);
 }
@@ -253,10 +254,10 @@ Test(pair_live, server_killed_mid_test)
 	t0 = lr_now_ns();
 	proc_kill(&srv.proc, SIGKILL);
 	proc_wait(&srv.proc, 5000);
-	cr_assert_eq(proc_wait(&p, 10000), 3, "%s", proc_slurp(p.err));
+	cr_assert_eq(proc_wait(&p, 10000), 3, "%s", own_str(proc_slurp(p.err)));
 	cr_assert_lt(lr_now_ns() - t0, 3000000000ull, "client hung");
-	out = proc_slurp(p.out);
-	doc = json_loads(out, 0, NULL);
+	out = own_str(proc_slurp(p.out));
+	doc = own_json(json_loads(out, 0, NULL));
 	cr_assert_not_null(doc, "%s", out);
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
 			 "error");
@@ -265,8 +266,8 @@ Test(pair_live, server_killed_mid_test)
 	cr_assert_geq(json_array_size(json_object_get(d, "intervals")), 4,
 		      "interval data before the kill is kept");
 	cr_assert_gt(num(d, "bytes_sent"), 0);
-	free(out);
-	json_decref(doc);
+	release(out);
+	release(doc);
 	proc_cleanup(&p);
 }
 
@@ -286,7 +287,7 @@ Test(pair_live, client_killed_server_keeps_serving)
 	proc_wait(&p, 5000);
 	proc_cleanup(&p);
 	doc = PAIR(&p, 0, "--duration", "0.3", "--warmup", "0");
-	json_decref(doc);
+	release(doc);
 	proc_cleanup(&p);
 }
 
@@ -301,11 +302,11 @@ Test(pair_live, refused_port_exit_3)
 	proc_start(&p, words);
 	cr_assert_eq(proc_wait(&p, 10000), 3);
 	cr_assert_lt(lr_now_ns() - t0, 3000000000ull);
-	err = proc_slurp(p.err);
+	err = own_str(proc_slurp(p.err));
 	cr_assert(strstr(err, "cannot reach server 127.0.0.1 port 1: "
 			      "Connection refused"),
 		  "%s", err);
-	free(err);
+	release(err);
 	proc_cleanup(&p);
 }
 
@@ -317,10 +318,10 @@ Test(pair_live, usage_error_exit_2)
 
 	proc_start(&p, words);
 	cr_assert_eq(proc_wait(&p, 5000), 2);
-	err = proc_slurp(p.err);
+	err = own_str(proc_slurp(p.err));
 	cr_assert(strstr(err, "linerate pair: --size: '0' is out of range"),
 		  "%s", err);
-	free(err);
+	release(err);
 	proc_cleanup(&p);
 }
 
@@ -342,9 +343,9 @@ Test(silent_peer, bounded_by_connect_timeout)
 	proc_start(&p, words);
 	cr_assert_eq(proc_wait(&p, 10000), 3);
 	cr_assert_lt(lr_now_ns() - t0, 3000000000ull);
-	err = proc_slurp(p.err);
+	err = own_str(proc_slurp(p.err));
 	cr_assert(strstr(err, "sent nothing for 1000 ms"), "%s", err);
-	free(err);
+	release(err);
 	close(lfd);
 	proc_cleanup(&p);
 }

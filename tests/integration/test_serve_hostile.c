@@ -14,6 +14,7 @@
 #include "linerate/control.h"
 #include "linerate/sock.h"
 #include "linerate/util.h"
+#include "owned.h"
 #include "proc.h"
 
 static struct server srv;
@@ -48,7 +49,7 @@ static void still_serving(void)
 
 	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
 	proc_start(&p, words);
-	cr_assert_eq(proc_wait(&p, 10000), 0, "%s", proc_slurp(p.err));
+	cr_assert_eq(proc_wait(&p, 10000), 0, "%s", own_str(proc_slurp(p.err)));
 	proc_cleanup(&p);
 }
 
@@ -83,7 +84,7 @@ static json_t *reply(int fd)
 
 	lr_ctl_init(&c, fd, fd, 1 << 20, "server");
 	cr_assert_eq(lr_ctl_recv(&c, 3000, &m), 0, "%s", c.err);
-	return m;
+	return own_json(m);
 }
 
 static const char *msg_text(json_t *m)
@@ -129,7 +130,7 @@ Test(hostile, other_version)
 	m = reply(fd);
 	cr_assert_str_eq(lr_msg_type(m), "error");
 	cr_assert(strstr(msg_text(m), "version 99"), "%s", msg_text(m));
-	json_decref(m);
+	release(m);
 	close(fd);
 	still_serving();
 }
@@ -140,14 +141,14 @@ Test(hostile, too_many_streams)
 	json_t *m;
 
 	send_frame(fd, hello);
-	json_decref(reply(fd));
+	release(reply(fd));
 	send_frame(fd, "{\"type\":\"test\",\"params\":{\"transport\":\"tcp\","
 		       "\"streams\":100000,\"duration_s\":1}}");
 	m = reply(fd);
 	cr_assert_str_eq(lr_msg_type(m), "error");
 	cr_assert(strstr(msg_text(m), "streams must be 1 to 128"), "%s",
 		  msg_text(m));
-	json_decref(m);
+	release(m);
 	close(fd);
 	still_serving();
 }
@@ -158,23 +159,23 @@ Test(hostile, unknown_transport_and_option)
 	json_t *m;
 
 	send_frame(fd, hello);
-	json_decref(reply(fd));
+	release(reply(fd));
 	send_frame(fd, "{\"type\":\"test\",\"params\":{\"transport\":\"tcp\"},"
 		       "\"opts\":{\"rm_rf\":true}}");
 	m = reply(fd);
 	cr_assert(strstr(msg_text(m), "transport tcp has no option 'rm_rf'"),
 		  "%s", msg_text(m));
-	json_decref(m);
+	release(m);
 	close(fd);
 	fd = dial();
 	send_frame(fd, hello);
-	json_decref(reply(fd));
+	release(reply(fd));
 	send_frame(fd,
 		   "{\"type\":\"test\",\"params\":{\"transport\":\"ftp\"}}");
 	m = reply(fd);
 	cr_assert(strstr(msg_text(m), "unknown transport 'ftp'"), "%s",
 		  msg_text(m));
-	json_decref(m);
+	release(m);
 	close(fd);
 	still_serving();
 }
@@ -193,12 +194,12 @@ Test(hostile, out_of_order_message)
 	json_t *m;
 
 	send_frame(fd, hello);
-	json_decref(reply(fd));
+	release(reply(fd));
 	send_frame(fd, "{\"type\":\"start\"}");
 	m = reply(fd);
 	cr_assert(strstr(msg_text(m), "'start' where 'test' or 'bye'"), "%s",
 		  msg_text(m));
-	json_decref(m);
+	release(m);
 	cr_assert(closed_by_server(fd, 3000));
 	close(fd);
 	still_serving();
@@ -219,11 +220,12 @@ Test(stdio, session_over_pipes)
 	close(from[1]);
 	lr_ctl_init(&c, from[0], to[1], 1 << 20, "stdio server");
 	cr_assert_eq(lr_ctl_hello_client(&c, 3000, &m), 0, "%s", c.err);
+	own_json(m);
 	cr_assert_not_null(json_object_get(m, "limits"));
-	json_decref(m);
-	m = json_pack("{s:s}", "type", "bye");
+	release(m);
+	m = own_json(json_pack("{s:s}", "type", "bye"));
 	cr_assert_eq(lr_ctl_send(&c, m), 0);
-	json_decref(m);
+	release(m);
 	cr_assert_eq(proc_wait(&p, 5000), 0);
 	close(to[1]);
 	close(from[0]);
@@ -235,7 +237,7 @@ static int dial_test(const char *test)
 	int fd = dial();
 
 	send_frame(fd, hello);
-	json_decref(reply(fd));
+	release(reply(fd));
 	send_frame(fd, test);
 	return fd;
 }
@@ -252,17 +254,17 @@ Test(hostile, buffer_budget_shared_by_sessions)
 
 	m = reply(a);
 	cr_assert_str_eq(lr_msg_type(m), "ready");
-	json_decref(m);
+	release(m);
 	m = reply(b);
 	cr_assert_str_eq(lr_msg_type(m), "ready");
-	json_decref(m);
+	release(m);
 	c = dial_test(big);
 	m = reply(c);
 	cr_assert_str_eq(lr_msg_type(m), "error");
 	cr_assert(strstr(msg_text(m), "server busy: 2048 MiB of message "
 				      "buffers in use"),
 		  "%s", msg_text(m));
-	json_decref(m);
+	release(m);
 	close(c);
 	close(a); /* gives its budget back */
 	close(b);

@@ -9,6 +9,8 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 
+#include "owned.h"
+
 static char out[65536];
 
 /* Run linerate with the fixture as sysfs root; stdout+stderr in out. */
@@ -52,12 +54,12 @@ Test(cli, devices_json_is_versioned)
 	json_t *doc;
 
 	cr_assert_eq(run("ib-ndr", "devices --json"), 0);
-	doc = json_loads(out, 0, NULL);
+	doc = own_json(json_loads(out, 0, NULL));
 	cr_assert_not_null(doc, "%s", out);
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
 			 "linerate.devices/1");
 	cr_assert_eq(json_array_size(json_object_get(doc, "rdma")), 2);
-	json_decref(doc);
+	release(doc);
 }
 
 Test(cli, devices_bad_usage)
@@ -97,12 +99,12 @@ Test(cli, preflight_json)
 	cr_assert_eq(run("roce-mtu1500", "preflight topo/roce-cx7.yaml "
 					 "--host node1 --interval 0 --json"),
 		     1);
-	doc = json_loads(out, 0, NULL);
+	doc = own_json(json_loads(out, 0, NULL));
 	cr_assert_not_null(doc, "%s", out);
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
 			 "linerate.preflight/1");
 	cr_assert_eq(json_array_size(json_object_get(doc, "findings")), 1);
-	json_decref(doc);
+	release(doc);
 }
 
 Test(cli, preflight_bad_input_exits_2)

@@ -9,6 +9,7 @@
 
 #include "fixture.h"
 #include "linerate/counters.h"
+#include "owned.h"
 
 static json_t *snap_in(const char *fixture, const char *dev)
 {
@@ -17,7 +18,7 @@ static json_t *snap_in(const char *fixture, const char *dev)
 	use_fixture(fixture);
 	cr_assert_eq(lr_counters_snapshot(dev, &s), 0, "%s in %s", dev,
 		     fixture);
-	return s;
+	return own_json(s);
 }
 
 Test(counters, rdma_snapshot_groups)
@@ -41,14 +42,14 @@ Test(counters, rdma_snapshot_groups)
 	cr_assert_not_null(json_object_get(g, "ens1np0/statistics"));
 	/* a fixture never reaches the live interface through ethtool */
 	cr_assert_null(json_object_get(g, "ens1np0/ethtool"));
-	json_decref(s);
+	release(s);
 }
 
 Test(counters, rising_symbol_errors)
 {
 	json_t *a = snap_in("roce-symerr/t0", "mlx5_0");
 	json_t *b = snap_in("roce-symerr/t1", "mlx5_0");
-	json_t *d = lr_counters_delta(a, b);
+	json_t *d = own_json(lr_counters_delta(a, b));
 	json_t *c;
 
 	cr_assert_not_null(d);
@@ -69,9 +70,9 @@ Test(counters, rising_symbol_errors)
 						 "mlx5_0/1/hw_counters")),
 		0);
 	cr_assert(json_real_value(json_object_get(d, "seconds")) >= 0);
-	json_decref(a);
-	json_decref(b);
-	json_decref(d);
+	release(a);
+	release(b);
+	release(d);
 }
 
 Test(counters, netdev_snapshot)
@@ -84,7 +85,7 @@ Test(counters, netdev_snapshot)
 	cr_assert_eq(json_object_size(g), 1);
 	cr_assert_eq(json_object_size(json_object_get(g, "ens2np0/statistics")),
 		     15);
-	json_decref(s);
+	release(s);
 }
 
 Test(counters, bad_devices)
@@ -106,10 +107,10 @@ Test(counters, delta_needs_same_device)
 	json_t *a = snap_in("roce-cx7", "mlx5_0");
 	json_t *b = snap_in("roce-cx7", "mlx5_1");
 
-	cr_assert_null(lr_counters_delta(a, b));
-	cr_assert_null(lr_counters_delta(a, NULL));
-	json_decref(a);
-	json_decref(b);
+	cr_assert_null(own_json(lr_counters_delta(a, b)));
+	cr_assert_null(own_json(lr_counters_delta(a, NULL)));
+	release(a);
+	release(b);
 }
 
 Test(counters, live_loopback)
@@ -125,10 +126,11 @@ Test(counters, live_loopback)
 		0);
 	cr_assert_str_eq(name, "lo");
 	cr_assert_eq(lr_counters_snapshot("lo", &s), 0);
+	own_json(s);
 	cr_assert_not_null(json_object_get(
 		json_object_get(json_object_get(s, "groups"), "lo/statistics"),
 		"rx_bytes"));
-	json_decref(s);
+	release(s);
 	sin.sin_addr.s_addr = htonl(0xc6336401); /* 198.51.100.1 */
 	cr_assert_eq(
 		lr_netdev_for_addr((struct sockaddr *)&sin, name, sizeof(name)),
@@ -150,10 +152,10 @@ Test(counters, begin_end_around_a_test)
 	json_t *begin, *end;
 
 	use_fixture("roce-symerr/t0");
-	begin = lr_counters_begin(devs, 3);
+	begin = own_json(lr_counters_begin(devs, 3));
 	cr_assert_eq(json_object_size(begin), 2, "mlx5_9 is left out");
 	use_fixture("roce-symerr/t1");
-	end = lr_counters_end(begin);
+	end = own_json(lr_counters_end(disown(begin)));
 	cr_assert_eq(json_object_size(end), 2);
 	cr_assert_eq(lr_counters_get(json_object_get(end, "mlx5_0"),
 				     "mlx5_0/1/counters", "symbol_error"),
@@ -163,7 +165,7 @@ Test(counters, begin_end_around_a_test)
 					     "groups"),
 			     "ens2np0/statistics")),
 		     0);
-	json_decref(end);
+	release(end);
 }
 
 Test(counters, netdev_of_a_socket)

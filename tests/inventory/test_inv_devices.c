@@ -7,6 +7,7 @@
 
 #include "fixture.h"
 #include "linerate/inventory.h"
+#include "owned.h"
 
 static json_t *doc;
 
@@ -215,8 +216,9 @@ Test(devices, device_gone_before_the_read)
 
 	use_fixture("roce-cx7");
 	cr_assert_eq(lr_inv_rdma_device("mlx5_7", &d), 0);
+	own_json(d);
 	cr_assert_str_eq(str(d, "status"), "disappeared");
-	json_decref(d);
+	release(d);
 }
 
 Test(devices, empty_root)
@@ -235,12 +237,13 @@ Test(devices, text_output_marks_problems)
 	collect("roce-2x");
 	lr_inventory_print(f, doc);
 	fclose(f);
+	own_str(buf);
 	cr_assert_not_null(strstr(buf, "\n  mlx5_0/1  Ethernet  ACTIVE/LinkUp"
 				       "  400 Gb/s 4X NDR  mtu 4096"));
 	cr_assert_not_null(strstr(buf, "\n! mlx5_1/1  Ethernet  ACTIVE/LinkUp"
 				       "  200 Gb/s 2X NDR"));
 	cr_assert_not_null(strstr(buf, "  ! link at 2X width\n"));
-	free(buf);
+	release(buf);
 }
 
 /* Device Control of the PCI Express capability (the sysfs config file). */

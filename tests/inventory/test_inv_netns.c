@@ -21,6 +21,7 @@
 #include "linerate/inventory.h"
 #include "linerate/sysfs.h"
 #include "netns.h"
+#include "owned.h"
 
 static char ns[32];
 
@@ -75,6 +76,7 @@ static char *run(const char *args)
 		len += n;
 	} while (n);
 	buf[len] = '\0';
+	own_str(buf);
 	cr_assert_eq(pclose(p), 0, "%s failed", cmd);
 	return buf;
 }
@@ -93,7 +95,7 @@ static bool has_address(const json_t *nd, const char *addr)
 Test(netns, devices_json_reports_veth)
 {
 	char *out = run("devices --json");
-	json_t *doc = json_loads(out, 0, NULL), *va, *vb;
+	json_t *doc = own_json(json_loads(out, 0, NULL)), *va, *vb;
 
 	cr_assert_not_null(doc, "not JSON: %s", out);
 	cr_assert_eq(json_array_size(json_object_get(doc, "netdevs")), 3);
@@ -115,8 +117,8 @@ Test(netns, devices_json_reports_veth)
 	cr_assert(json_is_null(json_object_get(va, "pci")));
 	cr_assert_null(json_object_get(va, "problems"));
 	cr_assert(has_address(lr_inv_find_netdev(doc, "lo"), "127.0.0.1/8"));
-	json_decref(doc);
-	free(out);
+	release(doc);
+	release(out);
 }
 
 Test(netns, devices_text_and_link_down)
@@ -138,7 +140,7 @@ Test(netns, devices_text_and_link_down)
 	cr_assert_not_null(strstr(out, "  ! administratively up, link "
 				       "lowerlayerdown\n"),
 			   "%s", out);
-	free(out);
+	release(out);
 }
 
 /* The virtual rack's server vr1 has r0 and r1 at MTU 9000, shaped to 1G. */
@@ -160,7 +162,7 @@ static void preflight_vr1(const char *findings)
 		 findings, topo);
 	out = run(args);
 	cr_assert_str_eq(out, want);
-	free(out);
+	release(out);
 }
 
 Test(netns, preflight_against_the_virtual_rack)
@@ -229,7 +231,7 @@ Test(netns, counters_inside_the_namespace)
 	}
 	close(fds[1]);
 	f = fdopen(fds[0], "r");
-	snap = json_loadf(f, 0, NULL);
+	snap = own_json(json_loadf(f, 0, NULL));
 	fclose(f);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && !WEXITSTATUS(status));
@@ -240,5 +242,5 @@ Test(netns, counters_inside_the_namespace)
 	/* veth's driver statistics through the ethtool ioctl */
 	cr_assert_not_null(json_object_get(json_object_get(g, "va/ethtool"),
 					   "peer_ifindex"));
-	json_decref(snap);
+	release(snap);
 }

@@ -10,6 +10,7 @@
 #include "linerate/counters.h"
 #include "linerate/inventory.h"
 #include "linerate/preflight.h"
+#include "owned.h"
 
 static struct lr_topo *topo;
 static json_t *doc;
@@ -52,9 +53,10 @@ static json_t *check(const char *fixture, const char *topology,
 	cr_assert_geq(s, 0, "no server %s", server);
 	use_fixture(fixture);
 	cr_assert_eq(lr_inventory_collect(&inv), 0);
+	own_json(inv);
 	cr_assert_eq(lr_preflight_check(topo, (size_t)s, inv, counters, &doc),
 		     0);
-	json_decref(inv);
+	release(inv);
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
 			 LR_PREFLIGHT_SCHEMA);
 	return doc;
@@ -210,13 +212,13 @@ Test(preflight, rising_symbol_errors)
 	json_t *begin, *counters;
 
 	use_fixture("roce-symerr/t0");
-	begin = lr_counters_begin(devs, 2);
+	begin = own_json(lr_counters_begin(devs, 2));
 	use_fixture("roce-symerr/t1");
-	counters = lr_counters_end(begin);
+	counters = own_json(lr_counters_end(disown(begin)));
 	json_object_set_new(json_object_get(counters, "mlx5_0"), "seconds",
 			    json_real(1.0));
 	check("roce-symerr/t1", "roce-cx7.yaml", "node1", counters);
-	json_decref(counters);
+	release(counters);
 	assert_one("mlx5_0 error counters link_error_recovery +2, "
 		   "port_rcv_errors +37, symbol_error +37 in 1.0 s, expected "
 		   "no increase: retransmissions and retraining cost goodput "
@@ -238,11 +240,11 @@ Test(preflight, devices_to_watch)
 	char **devs;
 
 	load("roce-cx7.yaml");
-	devs = lr_preflight_devices(topo, 0);
+	devs = own(lr_preflight_devices(topo, 0), free);
 	cr_assert_str_eq(devs[0], "mlx5_0");
 	cr_assert_str_eq(devs[1], "mlx5_1");
 	cr_assert_null(devs[2]);
-	free(devs);
+	release(devs);
 }
 
 /*

@@ -8,6 +8,7 @@
 
 #include "fixture.h"
 #include "linerate/sysfs.h"
+#include "owned.h"
 
 #define NIC "sys/bus/pci/devices/0000:18:00.0"
 
@@ -89,16 +90,22 @@ Test(sysfs, resolve_stays_relative)
 	cr_assert_eq(lr_sysfs_resolve(buf, sizeof(buf), "sys/../.."), -EXDEV);
 }
 
+static void free_list(void *names)
+{
+	lr_sysfs_free_list(names);
+}
+
 Test(sysfs, list_is_version_sorted)
 {
 	char **names;
 
 	use_fixture("roce-cx7");
 	cr_assert_eq(lr_sysfs_list(&names, "sys/class/net"), 3);
+	own(names, free_list);
 	cr_assert_str_eq(names[0], "ens1np0");
 	cr_assert_str_eq(names[1], "ens2np0");
 	cr_assert_str_eq(names[2], "lo");
 	cr_assert_null(names[3]);
-	lr_sysfs_free_list(names);
+	release(names);
 	cr_assert_eq(lr_sysfs_list(&names, "sys/none"), -ENOENT);
 }

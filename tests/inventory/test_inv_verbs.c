@@ -12,6 +12,7 @@
 #include "linerate/counters.h"
 #include "linerate/inventory.h"
 #include "linerate/sysfs.h"
+#include "owned.h"
 
 static void need_device(void)
 {
@@ -66,6 +67,7 @@ Test(verbs, devices_from_libibverbs)
 
 	need_device();
 	cr_assert_eq(lr_inventory_collect(&doc), 0);
+	own_json(doc);
 	cr_assert_gt(json_array_size(json_object_get(doc, "rdma")), 0);
 	json_array_foreach(json_object_get(doc, "rdma"), i, d) {
 		cr_assert_str_eq(
@@ -75,7 +77,7 @@ Test(verbs, devices_from_libibverbs)
 		json_array_foreach(json_object_get(d, "ports"), j, p)
 			check_port(doc, p);
 	}
-	json_decref(doc);
+	release(doc);
 }
 
 Test(verbs, rxe_devices_named_by_the_vm)
@@ -88,14 +90,16 @@ Test(verbs, rxe_devices_named_by_the_vm)
 	if (!devs)
 		cr_skip_test("RXE_DEVS is not set (not in scripts/rxe-vm)");
 	cr_assert_eq(lr_inventory_collect(&doc), 0);
+	own_json(doc);
 	snprintf(buf, sizeof(buf), "%s", devs);
 	for (name = strtok_r(buf, " ", &save); name;
 	     name = strtok_r(NULL, " ", &save)) {
 		cr_assert_not_null(lr_inv_find_rdma(doc, name), "%s", name);
 		cr_assert_eq(lr_counters_snapshot(name, &snap), 0);
+		own_json(snap);
 		cr_assert_gt(json_object_size(json_object_get(snap, "groups")),
 			     0);
-		json_decref(snap);
+		release(snap);
 	}
-	json_decref(doc);
+	release(doc);
 }

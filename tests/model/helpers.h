@@ -12,8 +12,45 @@
 
 #include "linerate/model.h"
 #include "linerate/topology.h"
+#include "owned.h"
 
 #define GBPS_EPS 0.005
+
+/* Frees for own() (owned.h): whatever a test ends with is freed. */
+static inline void topo_free(void *t)
+{
+	lr_topo_free(t);
+}
+
+static inline void diags_free(void *d)
+{
+	lr_diags_free(d);
+	free(d);
+}
+
+static inline void graph_free(void *g)
+{
+	lr_graph_free(g);
+	free(g);
+}
+
+/* Diagnostics and graphs on the heap, owned: lr_diags_free() and
+ * lr_graph_free() may still be called on them (both can be repeated). */
+static inline struct lr_diags *new_diags(void)
+{
+	struct lr_diags *d = calloc(1, sizeof(*d));
+
+	cr_assert_not_null(d);
+	return own(d, diags_free);
+}
+
+static inline struct lr_graph *new_graph(void)
+{
+	struct lr_graph *g = calloc(1, sizeof(*g));
+
+	cr_assert_not_null(g);
+	return own(g, graph_free);
+}
 
 static inline struct lr_topo *load_ok(const char *text)
 {
@@ -23,9 +60,9 @@ static inline struct lr_topo *load_ok(const char *text)
 
 	if (ret)
 		lr_diags_print(&d, 50);
-	cr_assert_eq(ret, 0, "topology should load");
 	lr_diags_free(&d);
-	return t;
+	cr_assert_eq(ret, 0, "topology should load");
+	return own(t, topo_free);
 }
 
 /* Load a bad topology; the diagnostics stay in *d. */
@@ -35,7 +72,7 @@ static inline int load_bad(const char *text, struct lr_diags *d)
 	int ret = lr_topo_load_string("t.yaml", text, strlen(text), d, &t);
 
 	cr_assert_neq(ret, 0, "topology should be rejected");
-	cr_assert_null(t);
+	cr_assert_null(own(t, topo_free));
 	return ret;
 }
 

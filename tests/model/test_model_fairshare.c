@@ -48,22 +48,22 @@ Test(fairshare, two_nics_under_one_pcie_switch)
 		"servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
 		"switches: [ { name: \"l[0-1]\", tier: leaf, rail: 0-1, "
 		"servers: \"s[1-2]\" } ]\n");
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
-	solve(t, LR_PAT_SERVER, &g, &r);
+	solve(t, LR_PAT_SERVER, g, &r);
 	cr_assert_eq(r.n_flows, 2);
 	assert_gbps(r.flow.min, GEN5X16 / 2); /* 225.51 each */
 	assert_gbps(r.aggregate, GEN5X16);
 	/* the receiver's writes (451.04) bind before the reads (457.57) */
-	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_PSW_WR);
+	cr_assert_eq(g->res[r.limited_by].kind, LR_RES_PSW_WR);
 	cr_assert_eq(r.limit_count[LR_RES_PSW_WR], 2);
-	lr_graph_free(&g);
+	lr_graph_free(g);
 	/* one NIC alone gets its link rate */
-	solve(t, LR_PAT_PAIR, &g, &r);
+	solve(t, LR_PAT_PAIR, g, &r);
 	assert_gbps(r.flow.min, ROCE400);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	lr_graph_free(g);
+	release(t);
 }
 
 #define ONE_NIC                                                   \
@@ -76,34 +76,34 @@ Test(fairshare, nic_in_a_gen4_x16_slot)
 {
 	char body[1024];
 	struct lr_topo *t;
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
 	snprintf(body, sizeof(body), ONE_NIC, "gen4 x16", "");
 	t = topo(body);
-	solve(t, LR_PAT_PAIR, &g, &r);
+	solve(t, LR_PAT_PAIR, g, &r);
 	assert_gbps(r.flow.min, GEN4X16); /* 225.51, not 392.14 */
-	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_PCIE_WR);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	cr_assert_eq(g->res[r.limited_by].kind, LR_RES_PCIE_WR);
+	lr_graph_free(g);
+	release(t);
 }
 
 Test(fairshare, degraded_link_200g_where_400g_is_expected)
 {
 	char body[1024];
 	struct lr_topo *t;
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
 	snprintf(body, sizeof(body), ONE_NIC, "gen5 x16",
 		 "links: [ { nic: s2/a, rate: 200G } ]\n");
 	t = topo(body);
-	solve(t, LR_PAT_PAIR, &g, &r);
+	solve(t, LR_PAT_PAIR, g, &r);
 	assert_gbps(r.flow.min, 200.0 * 4096 / 4178); /* 196.07 */
-	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_NIC_RX);
+	cr_assert_eq(g->res[r.limited_by].kind, LR_RES_NIC_RX);
 	cr_assert_float_eq(r.nominal, 400, 1e-9, "the sender is at 400G");
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	lr_graph_free(g);
+	release(t);
 }
 
 /* 2 leaves x 4 servers, 100G NICs, 2 x 100G uplinks per leaf: 2:1. */
@@ -121,25 +121,25 @@ Test(fairshare, oversubscribed_2_to_1_all_to_all_halves)
 {
 	char body[2048];
 	struct lr_topo *t;
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
 	snprintf(body, sizeof(body), OVERSUB, "");
 	t = topo(body);
-	solve(t, LR_PAT_PAIR, &g, &r);
+	solve(t, LR_PAT_PAIR, g, &r);
 	assert_gbps(r.flow.min, ROCE100); /* s1 -> s2: same leaf */
-	lr_graph_free(&g);
-	solve(t, LR_PAT_ALLTOALL, &g, &r);
+	lr_graph_free(g);
+	solve(t, LR_PAT_ALLTOALL, g, &r);
 	cr_assert_eq(r.n_flows, 32);
 	assert_gbps(r.server.min, ROCE100 / 2);
 	assert_gbps(r.server.max, ROCE100 / 2);
 	assert_gbps(r.aggregate, 2 * 2 * ROCE100);
-	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_SW_UP);
-	lr_graph_free(&g);
-	solve(t, LR_PAT_BISECTION, &g, &r);
+	cr_assert_eq(g->res[r.limited_by].kind, LR_RES_SW_UP);
+	lr_graph_free(g);
+	solve(t, LR_PAT_BISECTION, g, &r);
 	assert_gbps(r.flow.min, ROCE100 / 2);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	lr_graph_free(g);
+	release(t);
 }
 
 /*
@@ -151,26 +151,26 @@ Test(fairshare, max_min_with_one_slow_nic)
 {
 	char body[2048];
 	struct lr_topo *t;
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 	double slow = 25.0 * 4096 / 4178, up = 2 * ROCE100;
 
 	snprintf(body, sizeof(body), OVERSUB,
 		 "links: [ { nic: s1/a, rate: 25G } ]\n");
 	t = topo(body);
-	solve(t, LR_PAT_ALLTOALL, &g, &r);
+	solve(t, LR_PAT_ALLTOALL, g, &r);
 	assert_gbps(r.flow.min, slow / 4);
 	assert_gbps(r.flow.max, (up - slow) / 12);
 	assert_gbps(r.server.min, slow);
 	assert_gbps(r.server.max, 4 * (up - slow) / 12);
-	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_NIC_TX);
+	cr_assert_eq(g->res[r.limited_by].kind, LR_RES_NIC_TX);
 	cr_assert_eq(r.limit_count[LR_RES_NIC_TX], 4);
 	cr_assert_eq(r.limit_count[LR_RES_NIC_RX], 4);
 	cr_assert_eq(r.limit_count[LR_RES_SW_UP] +
 			     r.limit_count[LR_RES_SW_DOWN],
 		     24, "the uplinks");
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	lr_graph_free(g);
+	release(t);
 }
 
 /* 2 leaves x 8 servers, 8 x 100G uplinks each: 1:1, bisection 8 flows. */
@@ -189,14 +189,14 @@ static struct lr_pattern_result bisect(const char *mode, unsigned qps)
 {
 	char body[2048];
 	struct lr_topo *t;
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
 	snprintf(body, sizeof(body), CLOS, mode, qps);
 	t = topo(body);
-	solve(t, LR_PAT_BISECTION, &g, &r);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	solve(t, LR_PAT_BISECTION, g, &r);
+	lr_graph_free(g);
+	release(t);
 	return r;
 }
 
@@ -246,18 +246,18 @@ Test(fairshare, remote_numa_crosses_the_inter_socket_link)
 		     "servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
 		     "switches: [ { name: \"l[0-1]\", tier: leaf, rail: 0-1, "
 		     "servers: \"s[1-2]\" } ]\n");
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
-	lr_graph_init(&g, t, LR_OP_WRITE);
-	g.remote_numa = true;
-	cr_assert_eq(lr_pattern_run(&g, LR_PAT_SERVER, &r), 0);
+	lr_graph_init(g, t, LR_OP_WRITE);
+	g->remote_numa = true;
+	cr_assert_eq(lr_pattern_run(g, LR_PAT_SERVER, &r), 0);
 	/* a on node 0 reads node 1, b the reverse: two directions of 300G */
 	assert_gbps(r.flow.max, 300);
 	assert_gbps(r.aggregate, 600);
-	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_XSOCK_TX);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	cr_assert_eq(g->res[r.limited_by].kind, LR_RES_XSOCK_TX);
+	lr_graph_free(g);
+	release(t);
 }
 
 Test(fairshare, no_route_between_planes)
@@ -267,13 +267,13 @@ Test(fairshare, no_route_between_planes)
 		     "servers: [ { hosts: \"s[1-2]\", template: h } ]\n"
 		     "switches:\n  - { name: l1, tier: leaf, servers: s1 }\n"
 		     "  - { name: l2, tier: leaf, servers: s2 }\n");
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
-	lr_graph_init(&g, t, LR_OP_WRITE);
-	cr_assert_eq(lr_pattern_run(&g, LR_PAT_PAIR, &r), -EHOSTUNREACH);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	lr_graph_init(g, t, LR_OP_WRITE);
+	cr_assert_eq(lr_pattern_run(g, LR_PAT_PAIR, &r), -EHOSTUNREACH);
+	lr_graph_free(g);
+	release(t);
 }
 
 Test(fairshare, three_tiers)
@@ -296,17 +296,17 @@ Test(fairshare, three_tiers)
 		     "  - { name: \"pb[1-2]\", tier: spine, uplinks: 1, "
 		     "uplink_rate: 100G, up: c1 }\n"
 		     "  - { name: c1, tier: core }\n");
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
 	cr_assert_eq(t->n_groups, 3);
-	solve(t, LR_PAT_BISECTION, &g, &r);
+	solve(t, LR_PAT_BISECTION, g, &r);
 	/* 8 flows each way through 2 x 100G between the pods */
 	cr_assert_eq(r.n_flows, 8);
 	assert_gbps(r.aggregate, 2 * 2 * ROCE100);
-	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_GRP_UP);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	cr_assert_eq(g->res[r.limited_by].kind, LR_RES_GRP_UP);
+	lr_graph_free(g);
+	release(t);
 }
 
 Test(fairshare, gpu_buffers_skip_the_pcie_switch_uplink)
@@ -323,15 +323,15 @@ Test(fairshare, gpu_buffers_skip_the_pcie_switch_uplink)
 		"switches: [ { name: \"l[0-1]\", tier: leaf, rail: 0-1, "
 		"servers: \"s[1-2]\" } ]\n");
 	struct lr_model_opts o = { .gpu_buffers = true };
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	struct lr_pattern_result r;
 
-	lr_graph_init_opts(&g, t, &o);
-	cr_assert_eq(lr_pattern_run(&g, LR_PAT_SERVER, &r), 0);
+	lr_graph_init_opts(g, t, &o);
+	cr_assert_eq(lr_pattern_run(g, LR_PAT_SERVER, &r), 0);
 	assert_gbps(r.aggregate, 2 * ROCE400);
 	cr_assert_eq(r.limit_count[LR_RES_PSW_RD], 0);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	lr_graph_free(g);
+	release(t);
 }
 
 /* ---- against a naive progressive filling, on an irregular fabric ---- */
@@ -416,26 +416,26 @@ Test(fairshare, matches_naive_progressive_filling)
 
 	for (int remote = 0; remote < 2; remote++) {
 		for (int p = 0; p < LR_PAT_COUNT; p++) {
-			struct lr_graph g;
+			struct lr_graph *g = new_graph();
 			struct lr_pattern_result r;
 			double *ref;
 
-			lr_graph_init(&g, t, LR_OP_WRITE);
-			g.remote_numa = remote;
-			cr_assert_eq(lr_pattern_run(&g, (enum lr_pattern)p, &r),
+			lr_graph_init(g, t, LR_OP_WRITE);
+			g->remote_numa = remote;
+			cr_assert_eq(lr_pattern_run(g, (enum lr_pattern)p, &r),
 				     0);
-			ref = calloc(g.n_flows + 1, sizeof(*ref));
-			naive(&g, ref);
-			for (size_t f = 0; f < g.n_flows; f++, checked++)
-				cr_assert(fabs(ref[f] - g.flows[f].rate) <
+			ref = own(calloc(g->n_flows + 1, sizeof(*ref)), free);
+			naive(g, ref);
+			for (size_t f = 0; f < g->n_flows; f++, checked++)
+				cr_assert(fabs(ref[f] - g->flows[f].rate) <
 						  1e-6 * (1 + ref[f]),
 					  "%s flow %zu: %f, naive %f",
 					  lr_pattern_name(p), f,
-					  g.flows[f].rate, ref[f]);
-			free(ref);
-			lr_graph_free(&g);
+					  g->flows[f].rate, ref[f]);
+			release(ref);
+			release(g);
 		}
 	}
 	cr_assert_gt(checked, 800);
-	lr_topo_free(t);
+	release(t);
 }

@@ -26,6 +26,7 @@
 #include "linerate/model.h"
 #include "linerate/topology.h"
 #include "netns.h"
+#include "owned.h"
 #include "proc.h"
 
 #define ADDR_A "10.79.0.1" /* client end, va in ns_a */
@@ -176,14 +177,14 @@ static json_t *pair(void)
 	snprintf(peer, sizeof(peer), ADDR_B ":%u", srv.port);
 	proc_start_ns(&p, ns_a, words);
 	proc_wait(&p, 30000);
-	out = proc_slurp(p.out);
-	err = proc_slurp(p.err);
-	cr_assert_eq(p.status, 0, "pair exited %d: %s", p.status, err);
-	doc = json_loads(out, 0, NULL);
-	cr_assert_not_null(doc, "not JSON: %s", out);
-	free(out);
-	free(err);
+	out = own_str(proc_slurp(p.out));
+	err = own_str(proc_slurp(p.err));
 	proc_cleanup(&p);
+	cr_assert_eq(p.status, 0, "pair exited %d: %s", p.status, err);
+	doc = own_json(json_loads(out, 0, NULL));
+	cr_assert_not_null(doc, "not JSON: %s", out);
+	release(out);
+	release(err);
 	return doc;
 }
 
@@ -245,7 +246,7 @@ static json_t *measure_link(double want, const char *what)
 
 		if (link_ok(c2s(doc), want, what))
 			return doc;
-		json_decref(doc);
+		release(doc);
 		cr_assert_lt(i, ATTEMPTS,
 			     "%s: %d runs, none within %.0f%% of the model's "
 			     "%.4f Gb/s (see the log)",
@@ -284,7 +285,7 @@ Test(netns, mtu9000_goodput_matches_model, .timeout = 60)
 	cr_assert_geq(num(iv, "min"), 0.75 * num(iv, "median"),
 		      "min interval %.4f Gb/s, median %.4f Gb/s",
 		      num(iv, "min"), num(iv, "median"));
-	json_decref(doc);
+	release(doc);
 }
 
 Test(netns, mtu1500_goodput_is_lower, .timeout = 60)
@@ -298,7 +299,7 @@ Test(netns, mtu1500_goodput_is_lower, .timeout = 60)
 	link_up(1500, rate, rate);
 	doc = measure_link(want, "MTU 1500");
 	expect_mss(doc, 1500);
-	json_decref(doc);
+	release(doc);
 }
 
 Test(netns, short_link_is_seen, .timeout = 60)
@@ -316,7 +317,7 @@ Test(netns, short_link_is_seen, .timeout = 60)
 		     "a half-rate link (%.4f Gb/s) passes for a full one "
 		     "(%.4f)",
 		     got, full);
-	json_decref(doc);
+	release(doc);
 }
 
 /* Counter delta of the server's end (vb) from the result's "counters". */
@@ -403,6 +404,6 @@ Test(netns, loss_lowers_throughput_and_shows_in_counters, .timeout = 60)
 	cr_assert_gt(loss_acks, 2 * base_acks,
 		     "25%% loss: %.3f ACKs per segment, clean: %.3f", loss_acks,
 		     base_acks);
-	json_decref(base);
-	json_decref(loss);
+	release(base);
+	release(loss);
 }

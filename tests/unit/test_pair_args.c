@@ -8,6 +8,7 @@
 
 #include "linerate/util.h"
 #include "../../src/cli/pair_int.h"
+#include "owned.h"
 
 static char errbuf[1024];
 
@@ -25,6 +26,8 @@ static int parse(struct pair_cli *pc, const char *const *words)
 	dup2(fileno(tmp), 2);
 	optind = 0;
 	ret = pair_parse(argc, argv, pc);
+	if (ret < 0)
+		own_json(pc->opts);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -55,7 +58,7 @@ Test(pair_args, defaults_and_values)
 	cr_assert_str_eq(pc.params.transport, "tcp");
 	cr_assert_eq(json_integer_value(json_object_get(pc.opts, "window")),
 		     1 << 20);
-	json_decref(pc.opts);
+	release(pc.opts);
 }
 
 Test(pair_args, bytes_mode_has_no_warmup)
@@ -67,7 +70,7 @@ Test(pair_args, bytes_mode_has_no_warmup)
 	cr_assert_eq(pc.params.bytes, 1ull << 30);
 	cr_assert_float_eq(pc.params.warmup_s, 0, 1e-12);
 	cr_assert_float_eq(pc.params.duration_s, 0, 1e-12);
-	json_decref(pc.opts);
+	release(pc.opts);
 }
 
 struct bad {

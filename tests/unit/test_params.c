@@ -6,6 +6,7 @@
 #include "linerate/control.h"
 #include "linerate/result.h"
 #include "linerate/transport.h"
+#include "owned.h"
 
 static int decode(const char *text, struct lr_test_params *p, char *err)
 {
@@ -28,7 +29,7 @@ Test(params, roundtrip)
 	a.streams = 8;
 	a.bidir = true;
 	a.msg_size = 65536;
-	j = lr_params_to_json(&a);
+	j = own_json(lr_params_to_json(&a));
 	cr_assert_eq(lr_params_from_json(j, &b, err, sizeof(err)), 0, "%s",
 		     err);
 	cr_assert_eq(b.streams, 8);
@@ -36,7 +37,7 @@ Test(params, roundtrip)
 	cr_assert_eq(b.msg_size, 65536);
 	cr_assert_float_eq(b.duration_s, a.duration_s, 1e-12);
 	cr_assert_float_eq(b.warmup_s, a.warmup_s, 1e-12);
-	json_decref(j);
+	release(j);
 }
 
 struct reject {

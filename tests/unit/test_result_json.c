@@ -4,6 +4,36 @@
 #include <string.h>
 
 #include "linerate/result.h"
+#include "owned.h"
+
+static void result_free(void *r)
+{
+	release(r);
+	free(r);
+}
+
+static void side_free(void *s)
+{
+	lr_side_free(s);
+	free(s);
+}
+
+/* A result and a side on the heap, owned (owned.h); zeroed. */
+static struct lr_result *new_result(void)
+{
+	struct lr_result *r = calloc(1, sizeof(*r));
+
+	cr_assert_not_null(r);
+	return own(r, result_free);
+}
+
+static struct lr_side *new_side(void)
+{
+	struct lr_side *s = calloc(1, sizeof(*s));
+
+	cr_assert_not_null(s);
+	return own(s, side_free);
+}
 
 static struct lr_interval *ivs(uint64_t a, uint64_t b)
 {
@@ -49,11 +79,11 @@ static json_t *dir0(json_t *doc)
 
 Test(result_json, receiver_is_authoritative)
 {
-	struct lr_result r;
+	struct lr_result *r = new_result();
 	json_t *doc, *d;
 
-	fill(&r, false);
-	doc = lr_result_to_json(&r);
+	fill(r, false);
+	doc = own_json(lr_result_to_json(r));
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
 			 "linerate.result/1");
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
@@ -80,17 +110,17 @@ Test(result_json, receiver_is_authoritative)
 			   0.8, 1e-9);
 	cr_assert_float_eq(json_real_value(json_object_get(doc, "total_gbps")),
 			   1.0, 1e-9);
-	json_decref(doc);
-	lr_result_free(&r);
+	release(doc);
+	release(r);
 }
 
 Test(result_json, blind_receiver_leaves_sender_authoritative)
 {
-	struct lr_result r;
+	struct lr_result *r = new_result();
 	json_t *doc;
 
-	fill(&r, true);
-	doc = lr_result_to_json(&r);
+	fill(r, true);
+	doc = own_json(lr_result_to_json(r));
 	cr_assert_str_eq(
 		json_string_value(json_object_get(dir0(doc), "authority")),
 		"sender");
@@ -98,20 +128,20 @@ Test(result_json, blind_receiver_leaves_sender_authoritative)
 			   1.2, 1e-9);
 	cr_assert(json_is_null(json_object_get(dir0(doc), "bytes_received")),
 		  "the passive end of RDMA WRITE has no count");
-	json_decref(doc);
-	lr_result_free(&r);
+	release(doc);
+	release(r);
 }
 
 Test(result_json, missing_server_side_keeps_client_numbers)
 {
-	struct lr_result r;
+	struct lr_result *r = new_result();
 	json_t *doc;
 
-	fill(&r, false);
-	r.have_peer_side = false;
-	lr_result_add_error(&r, "server", "killed");
-	lr_result_compute(&r);
-	doc = lr_result_to_json(&r);
+	fill(r, false);
+	r->have_peer_side = false;
+	lr_result_add_error(r, "server", "killed");
+	lr_result_compute(r);
+	doc = own_json(lr_result_to_json(r));
 	cr_assert_str_eq(json_string_value(json_object_get(doc, "status")),
 			 "error");
 	cr_assert(json_is_null(json_object_get(dir0(doc), "bytes_received")));
@@ -120,32 +150,32 @@ Test(result_json, missing_server_side_keeps_client_numbers)
 		"sender");
 	cr_assert_eq(json_array_size(json_object_get(dir0(doc), "intervals")),
 		     2, "client intervals kept");
-	json_decref(doc);
-	lr_result_free(&r);
+	release(doc);
+	release(r);
 }
 
 Test(result_json, side_roundtrip)
 {
-	struct lr_result r;
-	struct lr_side back;
+	struct lr_result *r = new_result();
+	struct lr_side *back = new_side();
 	char err[256];
 	json_t *j;
 
-	fill(&r, false);
-	r.peer_side.error = -5;
-	strcpy(r.peer_side.errmsg, "boom");
-	j = lr_side_to_json(&r.peer_side);
-	cr_assert_eq(lr_side_from_json(j, &back, err, sizeof(err)), 0, "%s",
+	fill(r, false);
+	r->peer_side.error = -5;
+	strcpy(r->peer_side.errmsg, "boom");
+	j = own_json(lr_side_to_json(&r->peer_side));
+	cr_assert_eq(lr_side_from_json(j, back, err, sizeof(err)), 0, "%s",
 		     err);
-	cr_assert(back.dir[LR_DIR_C2S].active);
-	cr_assert(!back.dir[LR_DIR_S2C].active);
-	cr_assert_eq(back.dir[LR_DIR_C2S].bytes, 250000000);
-	cr_assert_eq(back.dir[LR_DIR_C2S].niv, 2);
-	cr_assert_eq(back.dir[LR_DIR_C2S].iv[1].bytes, 150000000);
-	cr_assert_str_eq(back.errmsg, "boom");
-	lr_side_free(&back);
-	json_decref(j);
-	lr_result_free(&r);
+	cr_assert(back->dir[LR_DIR_C2S].active);
+	cr_assert(!back->dir[LR_DIR_S2C].active);
+	cr_assert_eq(back->dir[LR_DIR_C2S].bytes, 250000000);
+	cr_assert_eq(back->dir[LR_DIR_C2S].niv, 2);
+	cr_assert_eq(back->dir[LR_DIR_C2S].iv[1].bytes, 150000000);
+	cr_assert_str_eq(back->errmsg, "boom");
+	release(back);
+	release(j);
+	release(r);
 }
 
 static int side_text(const char *text, char *err)
@@ -195,6 +225,7 @@ Test(result_json, too_many_intervals_rejected)
 {
 	char err[256];
 	json_t *iv = json_array(), *doc;
+
 	char *text;
 
 	for (unsigned i = 0; i <= LR_MAX_INTERVALS; i++)
@@ -202,11 +233,12 @@ Test(result_json, too_many_intervals_rejected)
 	doc = json_pack("{s:{s:{s:b, s:b, s:i, s:i, s:i, s:o}}}", "dirs", "c2s",
 			"sender", 1, "counted", 1, "bytes", 1, "bytes_total", 1,
 			"seconds", 1, "intervals", iv);
-	text = json_dumps(doc, 0);
+	own_json(doc);
+	text = own_str(json_dumps(doc, 0));
 	cr_assert_neq(side_text(text, err), 0);
 	cr_assert(strstr(err, "too many intervals"), "%s", err);
-	free(text);
-	json_decref(doc);
+	release(text);
+	release(doc);
 }
 
 /* A server's side with bytes and seconds as given (one interval). */
@@ -240,9 +272,9 @@ Test(result_json, peer_cannot_make_the_document_vanish)
 	char err[256], *text;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		text = side_doc(bad[i][0], bad[i][1], bad[i][2]);
+		text = own_str(side_doc(bad[i][0], bad[i][1], bad[i][2]));
 		cr_assert_neq(side_text(text, err), 0, "accepted: %s", text);
-		free(text);
+		release(text);
 	}
 }
 
@@ -253,26 +285,26 @@ Test(result_json, extreme_peer_side_still_renders)
 				    .streams = 1,
 				    .duration_s = 1,
 				    .interval_s = 0.01 };
-	char err[256], *text = side_doc("9223372036854775807", "1e-9",
-					"[1e-9,1.0000000000000002e-9,"
-					"9223372036854775807]");
-	json_t *j = json_loads(text, 0, NULL), *doc;
-	struct lr_result r;
+	char err[256], *text = own_str(side_doc("9223372036854775807", "1e-9",
+						"[1e-9,1.0000000000000002e-9,"
+						"9223372036854775807]"));
+	json_t *j = own_json(json_loads(text, 0, NULL)), *doc;
+	struct lr_result *r = new_result();
 
-	lr_result_init(&r, &p, NULL);
-	cr_assert_eq(lr_side_from_json(j, &r.peer_side, err, sizeof(err)), 0,
+	lr_result_init(r, &p, NULL);
+	cr_assert_eq(lr_side_from_json(j, &r->peer_side, err, sizeof(err)), 0,
 		     "%s", err);
-	r.have_peer_side = true;
-	lr_result_compute(&r);
-	doc = lr_result_to_json(&r);
+	r->have_peer_side = true;
+	lr_result_compute(r);
+	doc = own_json(lr_result_to_json(r));
 	cr_assert_not_null(doc);
 	cr_assert_gt(
 		json_real_value(json_object_get(
 			json_array_get(json_object_get(doc, "directions"), 0),
 			"gbps")),
 		7e19);
-	json_decref(doc);
-	json_decref(j);
-	free(text);
-	lr_result_free(&r);
+	release(doc);
+	release(j);
+	release(text);
+	release(r);
 }

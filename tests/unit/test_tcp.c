@@ -11,6 +11,7 @@
 #include "linerate/engine.h"
 #include "linerate/sock.h"
 #include "linerate/util.h"
+#include "owned.h"
 
 struct end {
 	const struct lr_transport_ops *ops;
@@ -50,6 +51,20 @@ static void both(void *(*fn)(void *), struct end *s, struct end *c)
 	pthread_join(th, NULL);
 }
 
+/* What one end holds, freed once (owned.h: also after a failed assertion;
+ * the ends are static, so they outlive the test's stack frame). */
+static void end_free(void *arg)
+{
+	struct end *e = arg;
+
+	if (e->ep)
+		e->ops->destroy(e->ep);
+	e->ep = NULL;
+	json_decref(e->info);
+	e->info = NULL;
+	lr_side_free(&e->flow.side);
+}
+
 static void setup_pair(struct end *s, struct end *c,
 		       const struct lr_test_params *p)
 {
@@ -58,6 +73,8 @@ static void setup_pair(struct end *s, struct end *c,
 	cr_assert_not_null(ops);
 	*s = (struct end){ .ops = ops };
 	*c = (struct end){ .ops = ops };
+	own(s, end_free);
+	own(c, end_free);
 	s->cfg = (struct lr_endpoint_cfg){ .role = LR_ROLE_SERVER,
 					   .params = p,
 					   .bind_host = "127.0.0.1",
@@ -74,12 +91,8 @@ static void setup_pair(struct end *s, struct end *c,
 
 static void teardown_pair(struct end *s, struct end *c)
 {
-	s->ops->destroy(s->ep);
-	c->ops->destroy(c->ep);
-	json_decref(s->info);
-	json_decref(c->info);
-	lr_side_free(&s->flow.side);
-	lr_side_free(&c->flow.side);
+	release(s);
+	release(c);
 }
 
 Test(tcp, bytes_mode_delivers_exactly)
@@ -89,7 +102,7 @@ Test(tcp, bytes_mode_delivers_exactly)
 				    .streams = 3,
 				    .bytes = 10000007,
 				    .interval_s = 0.1 };
-	struct end s, c;
+	static struct end s, c;
 
 	setup_pair(&s, &c, &p);
 	both(do_connect, &s, &c);
@@ -115,7 +128,7 @@ Test(tcp, bidir_duration_both_directions_counted)
 				    .warmup_s = 0.1,
 				    .interval_s = 0.1,
 				    .bidir = true };
-	struct end s, c;
+	static struct end s, c;
 
 	setup_pair(&s, &c, &p);
 	both(do_connect, &s, &c);
@@ -139,7 +152,7 @@ Test(tcp, stranger_connection_refused)
 				    .streams = 1,
 				    .bytes = 1000,
 				    .interval_s = 1 };
-	struct end s, c;
+	static struct end s, c;
 	uint16_t port;
 	char b;
 	struct {
@@ -173,7 +186,7 @@ Test(tcp, latency_pingpong)
 				    .streams = 1,
 				    .duration_s = 0.3,
 				    .interval_s = 0.1 };
-	struct end s, c;
+	static struct end s, c;
 
 	setup_pair(&s, &c, &p);
 	both(do_connect, &s, &c);
@@ -193,7 +206,7 @@ Test(tcp, peer_gone_fails_worker)
 				    .streams = 1,
 				    .duration_s = 5,
 				    .interval_s = 0.1 };
-	struct end s, c;
+	static struct end s, c;
 	uint64_t t0;
 
 	setup_pair(&s, &c, &p);
@@ -206,8 +219,5 @@ Test(tcp, peer_gone_fails_worker)
 	cr_assert(lr_now_ns() - t0 < 2000000000ull, "no hang");
 	cr_assert(strstr(c.flow.side.errmsg, "tcp send"), "%s",
 		  c.flow.side.errmsg);
-	c.ops->destroy(c.ep);
-	json_decref(s.info);
-	json_decref(c.info);
-	lr_side_free(&c.flow.side);
+	teardown_pair(&s, &c);
 }
