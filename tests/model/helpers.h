@@ -52,6 +52,8 @@ static inline struct lr_graph *new_graph(void)
 	return own(g, graph_free);
 }
 
+/* The topology is owned (owned.h): release(t) frees it early; lr_topo_free()
+ * would free it twice. */
 static inline struct lr_topo *load_ok(const char *text)
 {
 	struct lr_diags d = { 0 };

@@ -181,15 +181,15 @@ static double cx5_pair(enum lr_op op, enum lr_res_kind *kind)
 	struct lr_topo *t = load_ok(CX5_GEN3X8);
 	struct lr_model_opts o = { .op = op, .msg = 1 << 20, .qps = 1 };
 	struct lr_pattern_result r;
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	double gbps;
 
-	lr_graph_init_opts(&g, t, &o);
-	cr_assert_eq(lr_pattern_run(&g, LR_PAT_PAIR, &r), 0);
+	lr_graph_init_opts(g, t, &o);
+	cr_assert_eq(lr_pattern_run(g, LR_PAT_PAIR, &r), 0);
 	gbps = r.flow.min;
-	*kind = g.res[r.limited_by].kind;
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	*kind = g->res[r.limited_by].kind;
+	lr_graph_free(g);
+	release(t);
 	return gbps;
 }
 
