@@ -63,6 +63,8 @@ struct lr_dir_side {
 	double seconds; /* length of the measured window */
 	struct lr_interval *iv;
 	unsigned niv;
+	struct lr_retrans
+		retrans; /* sender: the transport's, over the window */
 };
 
 /* What this end saw of one flow. */

@@ -25,6 +25,7 @@ struct lr_dir_result {
 	const char *authority; /* "receiver" or "sender" */
 	const struct lr_dir_side *auth; /* whose intervals */
 	struct lr_rate_stats iv_stats;
+	struct lr_retrans retrans; /* the sender's connections */
 };
 
 struct lr_result {

@@ -21,7 +21,7 @@
 
 /* Bumped whenever struct lr_transport_ops changes; the registry rejects a
  * table built against another ABI. */
-#define LR_TRANSPORT_ABI 2
+#define LR_TRANSPORT_ABI 3
 
 enum lr_transport_cap {
 	LR_CAP_BIDIR = 1u << 1, /* both directions at once */
@@ -112,6 +112,25 @@ struct lr_worker_info {
 
 struct lr_endpoint;
 
+/* Where the engine stands when it calls a transport's window hook. */
+enum lr_window_edge {
+	LR_WINDOW_OPEN = 0, /* the measured window starts */
+	LR_WINDOW_TICK = 1, /* an interval boundary inside the window */
+	LR_WINDOW_CLOSE = 2, /* the window ends */
+};
+
+/*
+ * Retransmissions over the measured window of the connections one end
+ * sends on in one direction, as iperf3 counts them (tcp: TCP_INFO's
+ * tcpi_total_retrans and tcpi_data_segs_out). Evidence of loss on the path
+ * that the rate alone hides.
+ */
+struct lr_retrans {
+	bool valid; /* the transport counted them, on every connection */
+	uint64_t segments; /* segments retransmitted */
+	uint64_t segments_sent; /* data segments sent, retransmits included */
+};
+
 enum lr_opt_type {
 	LR_OPT_UINT, /* integer in [min, max] */
 	LR_OPT_SIZE, /* bytes with K/M/G suffixes, in [min, max] */
@@ -151,6 +170,15 @@ struct lr_transport_ops {
 			    struct lr_worker_info *info);
 	int (*run_worker)(struct lr_endpoint *ep, unsigned idx,
 			  struct lr_worker_ctl *ctl);
+	/*
+	 * Optional (NULL: the transport has no counters of its own). Called
+	 * from the engine's thread, never from a worker, at the window's
+	 * start, at every interval boundary and at its end; at
+	 * LR_WINDOW_CLOSE the transport fills out[d] of every direction this
+	 * end sends in (out is NULL at the other edges).
+	 */
+	void (*window)(struct lr_endpoint *ep, enum lr_window_edge edge,
+		       struct lr_retrans *out);
 	/* This end's device, address, ... for the results (new reference). */
 	json_t *(*describe)(const struct lr_endpoint *ep);
 	void (*destroy)(struct lr_endpoint *ep);

@@ -189,10 +189,31 @@ static int wait_until(struct run *r, uint64_t until)
 	return 0;
 }
 
+/*
+ * The transports' own counters (TCP_INFO, ...) at an edge of the window,
+ * read here, off the workers' path. At the close, into each side.
+ */
+static void window_edge(struct run *r, enum lr_window_edge edge)
+{
+	for (unsigned f = 0; f < r->nflows; f++) {
+		struct lr_engine_flow *fl = &r->flows[f];
+		struct lr_retrans out[LR_DIR_COUNT] = { 0 };
+
+		if (!fl->ops->window)
+			continue;
+		fl->ops->window(fl->ep, edge,
+				edge == LR_WINDOW_CLOSE ? out : NULL);
+		for (int d = 0; edge == LR_WINDOW_CLOSE && d < LR_DIR_COUNT;
+		     d++)
+			fl->side.dir[d].retrans = out[d];
+	}
+}
+
 static void open_window(struct run *r, uint64_t now, uint64_t *next_iv)
 {
 	start_window(r, now);
 	atomic_store_explicit(&r->in_window, true, memory_order_release);
+	window_edge(r, LR_WINDOW_OPEN);
 	*next_iv = now + r->iv_ns;
 	if (r->p->duration_s > 0 && !r->p->bytes)
 		r->win_end = now + (uint64_t)(r->p->duration_s * 1e9);
@@ -219,8 +240,10 @@ static int run_loop(struct run *r, uint64_t t0)
 			bool b = now >= next_iv;
 
 			sample_all(r, b);
-			if (b)
+			if (b) {
 				next_iv += r->iv_ns;
+				window_edge(r, LR_WINDOW_TICK);
+			}
 			if ((r->win_end && now >= r->win_end) ||
 			    (!r->win_end && all_closed(r)))
 				break;
@@ -370,6 +393,8 @@ int lr_engine_run(const struct lr_test_params *p, struct lr_engine_flow *f,
 	/* The window ends now: what arrives while workers stop is not in it. */
 	if (ret && r.win_start)
 		sample_all(&r, false);
+	if (r.win_start)
+		window_edge(&r, LR_WINDOW_CLOSE);
 	/* Keep moving bytes a little past a complete window, so that the
 	 * peer's window, which closes a moment apart, sees no stall. Failures
 	 * in that tail (the peer closing) are not the test's. */

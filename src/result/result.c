@@ -75,6 +75,7 @@ static void compute_dir(struct lr_result *r, int d)
 	if (tx) {
 		dr->bytes_sent = tx->bytes;
 		dr->sender_s = tx->seconds;
+		dr->retrans = tx->retrans;
 	}
 	if (rx) {
 		dr->bytes_received = rx->bytes;

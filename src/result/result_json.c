@@ -53,12 +53,26 @@ static json_t *opt_int(bool have, uint64_t v)
 	return have ? json_integer((json_int_t)v) : json_null();
 }
 
+/* Retransmitted segments of the sender's connections, null if unknown. */
+static json_t *retrans_json(const struct lr_retrans *rt)
+{
+	if (!rt->valid)
+		return json_null();
+	return json_pack(
+		"{s:I, s:I, s:o}", "segments", (json_int_t)rt->segments,
+		"segments_sent", (json_int_t)rt->segments_sent, "ratio",
+		rt->segments_sent ? json_real((double)rt->segments /
+					      (double)rt->segments_sent) :
+				    json_null());
+}
+
 static json_t *dir_json(const struct lr_dir_result *dr, int d)
 {
 	const struct lr_rate_stats *st = &dr->iv_stats;
 	bool c2s = d == LR_DIR_C2S;
+	json_t *o;
 
-	return json_pack(
+	o = json_pack(
 		"{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:f, s:s?, "
 		"s:o, s:o, s:o, s:{s:i, s:f, s:f, s:f, s:f}}",
 		"direction", dir_names[d], "sender", c2s ? "client" : "server",
@@ -76,6 +90,8 @@ static json_t *dir_json(const struct lr_dir_result *dr, int d)
 		"intervals", intervals_json(dr->auth), "interval_gbps", "n",
 		(int)st->n, "min", st->min_gbps, "median", st->median_gbps,
 		"max", st->max_gbps, "mean", st->mean_gbps);
+	json_object_set_new(o, "retransmits", retrans_json(&dr->retrans));
+	return o;
 }
 
 /* The non-empty buckets of the latency histogram: [[ns, count], ...]. */

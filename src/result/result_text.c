@@ -40,19 +40,35 @@ static void print_header(const struct lr_result *r, FILE *out)
 		jstr(r->peer, "endpoint", "address"));
 }
 
+/* "1234 (0.52%)": retransmitted segments and their share of those sent. */
+static void fmt_retrans(const struct lr_retrans *rt, char *buf, size_t len)
+{
+	if (!rt->valid)
+		snprintf(buf, len, "-");
+	else if (!rt->segments_sent)
+		snprintf(buf, len, "%llu", (unsigned long long)rt->segments);
+	else
+		snprintf(buf, len, "%llu (%.2f%%)",
+			 (unsigned long long)rt->segments,
+			 100.0 * (double)rt->segments /
+				 (double)rt->segments_sent);
+}
+
 static void print_dir(const struct lr_dir_result *dr, int d, FILE *out)
 {
 	const struct lr_rate_stats *st = &dr->iv_stats;
-	char rx[24] = "-";
+	char rx[24] = "-", rt[48];
 
 	if (dr->have_receiver)
 		snprintf(rx, sizeof(rx), "%llu",
 			 (unsigned long long)dr->bytes_received);
-	fprintf(out, "%-16s %10.3f  %8.3f %8.3f %8.3f  %14llu %14s  %s\n",
+	fmt_retrans(&dr->retrans, rt, sizeof(rt));
+	fprintf(out,
+		"%-16s %10.3f  %8.3f %8.3f %8.3f  %14llu %14s  %-10s  %s\n",
 		d == LR_DIR_C2S ? "client->server" : "server->client", dr->gbps,
 		st->min_gbps, st->median_gbps, st->max_gbps,
 		(unsigned long long)dr->bytes_sent, rx,
-		dr->authority ? dr->authority : "-");
+		dr->authority ? dr->authority : "-", rt);
 }
 
 static void print_latency(const struct lr_lat_stats *l, FILE *out)
@@ -73,15 +89,19 @@ void lr_result_print_text(const struct lr_result *r, FILE *out)
 	if (r->params.mode == LR_MODE_LAT) {
 		print_latency(&r->local_side.lat, out);
 	} else {
-		fprintf(out, "\n%-16s %10s  %8s %8s %8s  %14s %14s  %s\n",
+		fprintf(out,
+			"\n%-16s %10s  %8s %8s %8s  %14s %14s  %-10s  %s\n",
 			"direction", "Gb/s", "min", "median", "max",
-			"bytes sent", "bytes recv", "counted by");
+			"bytes sent", "bytes recv", "counted by",
+			"retransmits");
 		for (int d = 0; d < LR_DIR_COUNT; d++)
 			if (r->dir[d].active)
 				print_dir(&r->dir[d], d, out);
 		fprintf(out,
 			"Gb/s = 10^9 bits of payload per second; "
-			"min/median/max over %g s intervals.\n",
+			"min/median/max over %g s intervals; retransmits: "
+			"segments the sender sent again (share of those "
+			"sent).\n",
 			r->params.interval_s);
 	}
 	json_array_foreach(r->errors, i, e)

@@ -37,17 +37,24 @@ json_t *lr_side_to_json(const struct lr_side *s)
 
 	for (int d = 0; d < LR_DIR_COUNT; d++) {
 		const struct lr_dir_side *ds = &s->dir[d];
+		json_t *dj;
 
 		if (!ds->active)
 			continue;
-		json_object_set_new(
-			dirs, dir_names[d],
-			json_pack("{s:b, s:b, s:I, s:I, s:f, s:o}", "sender",
-				  ds->sender, "counted", ds->counted, "bytes",
-				  (json_int_t)ds->bytes, "bytes_total",
-				  (json_int_t)ds->bytes_total, "seconds",
-				  ds->seconds, "intervals",
-				  intervals_to_json(ds)));
+		dj = json_pack("{s:b, s:b, s:I, s:I, s:f, s:o}", "sender",
+			       ds->sender, "counted", ds->counted, "bytes",
+			       (json_int_t)ds->bytes, "bytes_total",
+			       (json_int_t)ds->bytes_total, "seconds",
+			       ds->seconds, "intervals", intervals_to_json(ds));
+		if (ds->retrans.valid)
+			json_object_set_new(
+				dj, "retransmits",
+				json_pack(
+					"{s:I, s:I}", "segments",
+					(json_int_t)ds->retrans.segments,
+					"segments_sent",
+					(json_int_t)ds->retrans.segments_sent));
+		json_object_set_new(dirs, dir_names[d], dj);
 	}
 	json_object_set_new(o, "dirs", dirs);
 	if (s->lat.n)
@@ -97,6 +104,29 @@ static int interval_from_json(const json_t *v, struct lr_interval *iv)
 	return 0;
 }
 
+/*
+ * The peer's retransmits of one direction: absent (its transport counts
+ * none), or two counts. Any count up to 2^53 is believed: the ratio is
+ * computed here, and a sender whose counters moved between its two reads
+ * of one edge may show a few more retransmits than segments.
+ */
+static int retrans_from_json(const json_t *j, struct lr_retrans *rt)
+{
+	json_t *n = json_object_get(j, "segments");
+	json_t *m = json_object_get(j, "segments_sent");
+
+	if (!j)
+		return 0;
+	if (!json_is_object(j) || !count_ok(n) || !count_ok(m) ||
+	    json_integer_value(n) > (1ll << 53) ||
+	    json_integer_value(m) > (1ll << 53))
+		return -EPROTO;
+	rt->valid = true;
+	rt->segments = (uint64_t)json_integer_value(n);
+	rt->segments_sent = (uint64_t)json_integer_value(m);
+	return 0;
+}
+
 static int dir_from_json(const json_t *j, struct lr_dir_side *ds, char *err,
 			 size_t len)
 {
@@ -115,6 +145,10 @@ static int dir_from_json(const json_t *j, struct lr_dir_side *ds, char *err,
 			   "bytes, bytes_total, seconds or intervals");
 	if (n > LR_MAX_INTERVALS)
 		return bad(err, len, "too many intervals");
+	if (retrans_from_json(json_object_get(j, "retransmits"), &ds->retrans))
+		return bad(err, len,
+			   "retransmits are not {segments, segments_sent} "
+			   "counts");
 	ds->active = true;
 	ds->sender = json_is_true(json_object_get(j, "sender"));
 	ds->counted = json_is_true(json_object_get(j, "counted"));

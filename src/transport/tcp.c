@@ -88,6 +88,7 @@ static void tcp_destroy(struct lr_endpoint *e)
 	free(ep->bufs);
 	lr_place_release(&ep->pl);
 	free(ep->fds);
+	free(ep->retr);
 	free(ep);
 }
 
@@ -103,7 +104,10 @@ static struct tcp_ep *ep_alloc(const struct lr_endpoint_cfg *cfg)
 	ep->lfd = -1;
 	ep->nconns = ep->params.streams * ndirs(&ep->params);
 	ep->fds = malloc(ep->nconns * sizeof(*ep->fds));
-	if (!ep->fds) {
+	ep->retr = calloc(ep->nconns, sizeof(*ep->retr));
+	if (!ep->fds || !ep->retr) {
+		free(ep->fds);
+		free(ep->retr);
 		free(ep);
 		return NULL;
 	}
@@ -188,6 +192,7 @@ const struct lr_transport_ops lr_tcp_ops = {
 	.nworkers = tcp_nworkers,
 	.worker_info = tcp_worker_info,
 	.run_worker = tcp_run_worker,
+	.window = tcp_window,
 	.describe = tcp_describe,
 	.destroy = tcp_destroy,
 };

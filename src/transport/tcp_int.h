@@ -19,6 +19,13 @@ struct tcp_opts {
 	bool no_delay;
 };
 
+/* TCP_INFO of one sending connection over the window (tcp_info.c). */
+struct tcp_retr {
+	uint32_t retr, segs; /* at the last read */
+	uint64_t sum_retr, sum_segs; /* since the window opened */
+	bool ok; /* every read since the open succeeded */
+};
+
 struct tcp_ep {
 	enum lr_role role;
 	struct lr_test_params params;
@@ -28,6 +35,7 @@ struct tcp_ep {
 	uint64_t token; /* server: names its connections */
 	unsigned nconns;
 	int *fds; /* one per worker */
+	struct tcp_retr *retr; /* one per worker; the engine's thread only */
 	char dev[32];
 	char peer_host[256];
 	struct lr_place pl; /* from the netdev's device (tcp_place) */
@@ -41,6 +49,8 @@ int tcp_mss(int fd);
 int tcp_connect(struct lr_endpoint *e, const json_t *peer_info);
 /* Placement and buffers, once the connections are up. */
 int tcp_place(struct tcp_ep *ep);
+void tcp_window(struct lr_endpoint *e, enum lr_window_edge edge,
+		struct lr_retrans *out);
 int tcp_run_worker(struct lr_endpoint *e, unsigned idx,
 		   struct lr_worker_ctl *ctl);
 

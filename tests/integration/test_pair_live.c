@@ -110,6 +110,10 @@ Test(pair_live, streams_json_document)
 				"lo/statistics"),
 			"rx_bytes")),
 		num(d, "bytes_received"));
+	/* the client's connections' TCP_INFO over the window */
+	cr_assert_gt(num(json_object_get(d, "retransmits"), "segments_sent"),
+		     0);
+	cr_assert_geq(num(json_object_get(d, "retransmits"), "segments"), 0);
 	/* gbps is bytes * 8 / seconds / 1e9 of the receiver */
 	cr_assert_float_eq(num(d, "gbps"),
 			   num(d, "bytes_received") * 8 /
@@ -148,6 +152,10 @@ Test(pair_live, reverse_server_sends)
 		json_string_value(json_object_get(dir(doc, 0), "direction")),
 		"s2c");
 	cr_assert_gt(num(dir(doc, 0), "bytes_received"), 0);
+	/* the server sent: its retransmit counts came with its side */
+	cr_assert_gt(num(json_object_get(dir(doc, 0), "retransmits"),
+			 "segments_sent"),
+		     0);
 	release(doc);
 	proc_cleanup(&p);
 }

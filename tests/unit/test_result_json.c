@@ -56,18 +56,23 @@ static void fill(struct lr_result *r, bool blind_receiver)
 	lr_result_init(r, &p, NULL);
 	tx = &r->local_side.dir[LR_DIR_C2S];
 	rx = &r->peer_side.dir[LR_DIR_C2S];
-	*tx = (struct lr_dir_side){ true,
-				    true,
-				    true,
-				    300000000,
-				    350000000,
-				    2.0,
-				    ivs(150000000, 150000000),
-				    2 };
-	*rx = (struct lr_dir_side){
-		true,	   false, !blind_receiver,	     250000000,
-		300000000, 2.0,	  ivs(100000000, 150000000), 2
-	};
+	*tx = (struct lr_dir_side){ .active = true,
+				    .sender = true,
+				    .counted = true,
+				    .bytes = 300000000,
+				    .bytes_total = 350000000,
+				    .seconds = 2.0,
+				    .iv = ivs(150000000, 150000000),
+				    .niv = 2,
+				    .retrans = { true, 2500, 200000 } };
+	*rx = (struct lr_dir_side){ .active = true,
+				    .sender = false,
+				    .counted = !blind_receiver,
+				    .bytes = 250000000,
+				    .bytes_total = 300000000,
+				    .seconds = 2.0,
+				    .iv = ivs(100000000, 150000000),
+				    .niv = 2 };
 	r->have_peer_side = true;
 	lr_result_compute(r);
 }
@@ -110,6 +115,13 @@ Test(result_json, receiver_is_authoritative)
 			   0.8, 1e-9);
 	cr_assert_float_eq(json_real_value(json_object_get(doc, "total_gbps")),
 			   1.0, 1e-9);
+	/* the sender's retransmits: 2500 of 200000 segments */
+	d = json_object_get(d, "retransmits");
+	cr_assert_eq(json_integer_value(json_object_get(d, "segments")), 2500);
+	cr_assert_eq(json_integer_value(json_object_get(d, "segments_sent")),
+		     200000);
+	cr_assert_float_eq(json_real_value(json_object_get(d, "ratio")), 0.0125,
+			   1e-12);
 	release(doc);
 	release(r);
 }
@@ -154,6 +166,20 @@ Test(result_json, missing_server_side_keeps_client_numbers)
 	release(r);
 }
 
+Test(result_json, retransmits_null_when_the_sender_counts_none)
+{
+	struct lr_result *r = new_result();
+	json_t *doc;
+
+	fill(r, false);
+	r->local_side.dir[LR_DIR_C2S].retrans.valid = false; /* e.g. verbs */
+	lr_result_compute(r);
+	doc = own_json(lr_result_to_json(r));
+	cr_assert(json_is_null(json_object_get(dir0(doc), "retransmits")));
+	release(doc);
+	release(r);
+}
+
 Test(result_json, side_roundtrip)
 {
 	struct lr_result *r = new_result();
@@ -173,6 +199,18 @@ Test(result_json, side_roundtrip)
 	cr_assert_eq(back->dir[LR_DIR_C2S].niv, 2);
 	cr_assert_eq(back->dir[LR_DIR_C2S].iv[1].bytes, 150000000);
 	cr_assert_str_eq(back->errmsg, "boom");
+	cr_assert_not(back->dir[LR_DIR_C2S].retrans.valid,
+		      "a receiver's side carries no retransmits");
+	release(back);
+	release(j);
+	/* the sender's side: its retransmits travel too */
+	j = own_json(lr_side_to_json(&r->local_side));
+	back = new_side();
+	cr_assert_eq(lr_side_from_json(j, back, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert(back->dir[LR_DIR_C2S].retrans.valid);
+	cr_assert_eq(back->dir[LR_DIR_C2S].retrans.segments, 2500);
+	cr_assert_eq(back->dir[LR_DIR_C2S].retrans.segments_sent, 200000);
 	release(back);
 	release(j);
 	release(r);
@@ -212,6 +250,22 @@ Test(result_json, malformed_side_rejected)
 			err),
 		0);
 	cr_assert(strstr(err, "interval"), "%s", err);
+	cr_assert_neq(
+		side_text(
+			"{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"
+			"\"bytes\":1,\"bytes_total\":1,\"seconds\":1,"
+			"\"intervals\":[],\"retransmits\":{\"segments\":-1,"
+			"\"segments_sent\":3}}}}",
+			err),
+		0);
+	cr_assert(strstr(err, "retransmits"), "%s", err);
+	cr_assert_neq(
+		side_text(
+			"{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"
+			"\"bytes\":1,\"bytes_total\":1,\"seconds\":1,"
+			"\"intervals\":[],\"retransmits\":\"many\"}}}",
+			err),
+		0);
 	cr_assert_neq(
 		side_text(
 			"{\"dirs\":{\"c2s\":{\"sender\":true,\"counted\":true,"

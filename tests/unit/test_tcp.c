@@ -142,6 +142,20 @@ Test(tcp, bidir_duration_both_directions_counted)
 		cr_assert(s.flow.side.dir[d].niv >= 4);
 	}
 	cr_assert(c.flow.side.dir[LR_DIR_S2C].sender == false);
+	/*
+	 * TCP_INFO of each end's sending connections over the window: the
+	 * sender of each direction counted the segments it sent (a window
+	 * that moved bytes sent segments), the receiver counts none.
+	 */
+	for (int d = 0; d < LR_DIR_COUNT; d++) {
+		struct end *tx = d == LR_DIR_C2S ? &c : &s;
+		struct end *rx = d == LR_DIR_C2S ? &s : &c;
+		const struct lr_retrans *rt = &tx->flow.side.dir[d].retrans;
+
+		cr_assert(rt->valid, "direction %d: no retransmit counts", d);
+		cr_assert_gt(rt->segments_sent, 0);
+		cr_assert_not(rx->flow.side.dir[d].retrans.valid);
+	}
 	teardown_pair(&s, &c);
 }
 
