@@ -8,7 +8,7 @@
 
 static void result_free(void *r)
 {
-	release(r);
+	lr_result_free(r);
 	free(r);
 }
 
