@@ -165,5 +165,7 @@ static int worst_first(const void *a, const void *b)
 
 void vd_findings_sort(struct lr_verdict *v)
 {
-	qsort(v->findings, v->n_findings, sizeof(*v->findings), worst_first);
+	if (v->n_findings > 1) /* qsort(NULL, 0) is undefined */
+		qsort(v->findings, v->n_findings, sizeof(*v->findings),
+		      worst_first);
 }
