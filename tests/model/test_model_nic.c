@@ -148,12 +148,12 @@ Test(nic, topology_keys_override_the_builtin)
 	cr_assert_float_eq(b->msg_rate, 100e6, 1e-3);
 	cr_assert_float_eq(b->read_rtt_us, 0.8, 1e-12);
 	cr_assert_eq(b->read_qp_gbps, 0, "unknown");
-	lr_topo_free(t);
+	release(t);
 }
 
 Test(nic, bad_keys)
 {
-	struct lr_diags d = { 0 };
+	struct lr_diags *d = new_diags();
 
 	load_bad("version: 1\n"
 		 "profiles: { ndr: { link: infiniband, transport: ib, rate: "
@@ -162,29 +162,29 @@ Test(nic, bad_keys)
 		 "      - { name: a, profile: ndr, model: cx9, msg_rate: fast, "
 		 "read_rtt: 3 }\n"
 		 "servers: [ { hosts: \"s[1-2]\", template: h } ]\n",
-		 &d);
-	expect_diag(&d, 6, 41,
+		 d);
+	expect_diag(d, 6, 41,
 		    "unknown NIC model 'cx9' (expected one of connectx-5, "
 		    "connectx-6, connectx-7)");
-	expect_diag(&d, 6, 56,
+	expect_diag(d, 6, 56,
 		    "'fast' for msg_rate (expected messages per second, e.g. "
 		    "370M)");
-	expect_diag(&d, 6, 72, "'3' for read_rtt (expected e.g. 3us or 800ns)");
-	lr_diags_free(&d);
+	expect_diag(d, 6, 72, "'3' for read_rtt (expected e.g. 3us or 800ns)");
+	lr_diags_free(d);
 }
 
 static struct lr_topo *shipped(const char *name)
 {
 	char path[512];
-	struct lr_diags d = { 0 };
+	struct lr_diags *d = new_diags();
 	struct lr_topo *t = NULL;
 
 	snprintf(path, sizeof(path), "%s/topologies/%s", LR_SOURCE_ROOT, name);
-	if (lr_topo_load(path, &d, &t))
-		lr_diags_print(&d, 20);
+	if (lr_topo_load(path, d, &t))
+		lr_diags_print(d, 20);
 	cr_assert_not_null(t);
-	lr_diags_free(&d);
-	return t;
+	lr_diags_free(d);
+	return own(t, topo_free);
 }
 
 static double ndr_pair(enum lr_op op, unsigned qps, enum lr_res_kind *kind)
@@ -192,16 +192,16 @@ static double ndr_pair(enum lr_op op, unsigned qps, enum lr_res_kind *kind)
 	struct lr_topo *t = shipped("superpod-ndr.yaml");
 	struct lr_model_opts o = { .op = op, .msg = 1 << 20, .qps = qps };
 	struct lr_pattern_result r;
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 	double gbps;
 
-	lr_graph_init_opts(&g, t, &o);
-	cr_assert_eq(lr_pattern_run(&g, LR_PAT_PAIR, &r), 0);
+	lr_graph_init_opts(g, t, &o);
+	cr_assert_eq(lr_pattern_run(g, LR_PAT_PAIR, &r), 0);
 	cr_assert_eq(r.n_unknown, 0, "1 MiB messages can be judged");
 	gbps = r.flow.min;
-	*kind = g.res[r.limited_by].kind;
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	*kind = g->res[r.limited_by].kind;
+	lr_graph_free(g);
+	release(t);
 	return gbps;
 }
 
@@ -238,18 +238,18 @@ Test(nic, small_messages_in_a_graph)
 	struct lr_topo *t = shipped("superpod-ndr.yaml");
 	struct lr_model_opts o = { .op = LR_OP_WRITE, .msg = 64 };
 	struct lr_pattern_result r;
-	struct lr_graph g;
+	struct lr_graph *g = new_graph();
 
 	/* 370M/s x 64 B x 8 = 189.44, below the link: the NIC's rate binds */
-	lr_graph_init_opts(&g, t, &o);
-	cr_assert_eq(lr_pattern_run(&g, LR_PAT_PAIR, &r), 0);
+	lr_graph_init_opts(g, t, &o);
+	cr_assert_eq(lr_pattern_run(g, LR_PAT_PAIR, &r), 0);
 	assert_gbps(r.flow.min, 189.44);
-	cr_assert_eq(g.res[r.limited_by].kind, LR_RES_NIC_MSG);
+	cr_assert_eq(g->res[r.limited_by].kind, LR_RES_NIC_MSG);
 	cr_assert_eq(r.n_unknown, 1, "per-QP rate unknown: cannot judge");
 	cr_assert_eq(r.unknown, LR_UNKNOWN_MSG_RATE);
-	cr_assert_eq(g.flows[0].unknown, LR_UNKNOWN_MSG_RATE);
-	lr_graph_free(&g);
-	lr_topo_free(t);
+	cr_assert_eq(g->flows[0].unknown, LR_UNKNOWN_MSG_RATE);
+	lr_graph_free(g);
+	release(t);
 }
 
 /*
