@@ -52,8 +52,18 @@ static inline struct lr_graph *new_graph(void)
 	return own(g, graph_free);
 }
 
-/* The topology is owned (owned.h): release(t) frees it early; lr_topo_free()
- * would free it twice. */
+/*
+ * lr_topo_free() in a test also forgets a topology that load_ok() made
+ * owned (owned.h), so that it is not freed again at exit; release(t) does
+ * the same.
+ */
+static inline void test_topo_free(struct lr_topo *t)
+{
+	lr_topo_free(disown(t));
+}
+#define lr_topo_free(t) test_topo_free(t)
+
+/* The topology is owned (owned.h): freed however the test ends. */
 static inline struct lr_topo *load_ok(const char *text)
 {
 	struct lr_diags d = { 0 };
