@@ -350,7 +350,7 @@ static void refuse_with_spare(int lfd, int *spare)
 		return;
 	close(*spare);
 	*spare = -1;
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	fd = lr_sock_accept(lfd, 0); /* never blocks: the client may be gone */
 	if (fd >= 0)
 		srv_refuse(fd, "server busy: out of file descriptors");
 }

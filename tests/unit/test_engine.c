@@ -397,6 +397,12 @@ Test(engine, latency_samples_only_inside_the_window)
 	lr_side_free(&f.side);
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+Test(engine, thread_that_cannot_start_is_named)
+{
+	cr_skip_test("a sanitizer's shadow memory needs the address space");
+}
+#else
 /* Workers that wait for the end. */
 static int idle_run(struct lr_endpoint *e, unsigned idx,
 		    struct lr_worker_ctl *ctl)
@@ -434,9 +440,6 @@ static unsigned long vm_size_kb(void)
  * 8 MiB stacks of 64 threads cannot all be mapped. */
 Test(engine, thread_that_cannot_start_is_named)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-	cr_skip_test("a sanitizer's shadow memory needs the address space");
-#else
 	struct paced_ep ep = { 64, 0, -1 };
 	struct lr_engine_flow f = { .ops = &idle_ops,
 				    .ep = (struct lr_endpoint *)&ep,
@@ -456,5 +459,5 @@ Test(engine, thread_that_cannot_start_is_named)
 			  strstr(f.side.errmsg, "of 64"),
 		  "'%s'", f.side.errmsg);
 	lr_side_free(&f.side);
-#endif
 }
+#endif
