@@ -391,7 +391,7 @@ Test(fdlimit, test_that_cannot_fit_is_refused_with_the_reason)
 			  strstr(msg_text(m), "RLIMIT_NOFILE 128") &&
 			  strstr(msg_text(m), "ulimit -n"),
 		  "%s", msg_text(m));
-	json_decref(m);
+	release(m);
 	close(fd);
 	still_serving();
 }
