@@ -431,3 +431,26 @@ Test(pair_live, failed_test_prints_the_error_alone)
 	free(err);
 	proc_cleanup(&p);
 }
+
+/* verbs moves whole messages: a --bytes that is not is refused before any
+ * connection, with the counts that would do (issue 9: it was rounded up
+ * and the whole last message reported). */
+Test(pair_live, verbs_bytes_not_whole_messages_exit_2)
+{
+	struct proc p;
+	const char *words[] = { "pair",	   "--transport", "verbs",
+				"--bytes", "3000000",	  "--size",
+				"64K",	   "--peer",	  "127.0.0.1:1",
+				NULL };
+	char *err;
+
+	proc_start(&p, words);
+	cr_assert_eq(proc_wait(&p, 10000), 2);
+	err = proc_slurp(p.err);
+	cr_assert(strstr(err, "verbs moves whole messages: --bytes 3000000 is "
+			      "not a multiple of --size 65536 (2949120 or "
+			      "3014656 would be)"),
+		  "%s", err);
+	free(err);
+	proc_cleanup(&p);
+}

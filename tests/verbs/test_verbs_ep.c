@@ -5,6 +5,9 @@
  * that is down. Device tests skip without a device.
  */
 #include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <rdma/rdma_cma.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -244,5 +247,106 @@ Test(verbs_ep, port_down_refused, .timeout = 60)
 	sh("rdma link delete lrdown0; ip link del lrdn0");
 	cr_assert_eq(ret, -ENETDOWN, "ret %d", ret);
 	cr_assert_null(ep);
+	json_decref(opts);
+}
+
+struct connector {
+	struct lr_endpoint *ep;
+	json_t *peer;
+	int ret;
+};
+
+static void *connect_thread(void *arg)
+{
+	struct connector *c = arg;
+
+	c->ret = ops()->connect(c->ep, c->peer);
+	return NULL;
+}
+
+static enum rdma_cm_event_type next_event(struct rdma_event_channel *ch)
+{
+	struct rdma_cm_event *ev;
+	enum rdma_cm_event_type type;
+
+	cr_assert_eq(rdma_get_cm_event(ch, &ev), 0, "%m");
+	type = ev->event;
+	rdma_ack_cm_event(ev);
+	return type;
+}
+
+/* A connection request with private data that is no test's: what the
+ * server answers (the event this end gets). */
+static enum rdma_cm_event_type stray_request(const char *host, int port)
+{
+	struct rdma_event_channel *ch = rdma_create_event_channel();
+	struct addrinfo hints = { .ai_family = AF_INET }, *ai;
+	static const char junk[16] = "not a linerate";
+	struct rdma_conn_param cp = { .private_data = junk,
+				      .private_data_len = sizeof(junk),
+				      .qp_num = 1,
+				      .retry_count = 1 };
+	struct rdma_cm_id *id;
+	enum rdma_cm_event_type type;
+
+	cr_assert_not_null(ch);
+	cr_assert_eq(getaddrinfo(host, NULL, &hints, &ai), 0);
+	((struct sockaddr_in *)ai->ai_addr)->sin_port = htons((uint16_t)port);
+	cr_assert_eq(rdma_create_id(ch, &id, NULL, RDMA_PS_TCP), 0);
+	cr_assert_eq(rdma_resolve_addr(id, NULL, ai->ai_addr, 2000), 0);
+	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_ADDR_RESOLVED);
+	cr_assert_eq(rdma_resolve_route(id, 2000), 0);
+	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_ROUTE_RESOLVED);
+	cr_assert_eq(rdma_connect(id, &cp), 0, "%m");
+	type = next_event(ch);
+	freeaddrinfo(ai);
+	rdma_destroy_id(id);
+	rdma_destroy_event_channel(ch);
+	return type;
+}
+
+/*
+ * A stray rdma_cm request on a test's listener is refused (its cm_id
+ * destroyed) and the test's own QPs still connect (issue 9: a stray ended
+ * the server's set-up, and one that came while it waited for ESTABLISHED
+ * leaked its cm_id).
+ */
+Test(verbs_ep, stray_cm_request_refused, .timeout = 60)
+{
+	char dev[64];
+	struct lr_test_params p = params(LR_MODE_BW);
+	json_t *opts = json_pack("{s:b}", "cm", 1), *si, *ci;
+	struct lr_endpoint_cfg s = { .role = LR_ROLE_SERVER,
+				     .params = &p,
+				     .opts = opts,
+				     .timeout_ms = 10000 };
+	struct lr_endpoint_cfg c = { .role = LR_ROLE_CLIENT,
+				     .params = &p,
+				     .opts = opts,
+				     .peer_host = "127.0.0.1",
+				     .timeout_ms = 10000 };
+	struct lr_endpoint *srv, *cli;
+	struct connector sc;
+	const char *host;
+	pthread_t th;
+
+	REQUIRE_DEV(0, dev);
+	s.dev = c.dev = dev;
+	cr_assert_eq(ops()->create(&s, &srv, &si), 0);
+	cr_assert_eq(ops()->create(&c, &cli, &ci), 0);
+	sc = (struct connector){ .ep = srv, .peer = ci };
+	pthread_create(&th, NULL, connect_thread, &sc);
+	host = json_string_value(json_object_get(si, "cm_addr"));
+	cr_assert_eq(stray_request(host && host[0] ? host : "127.0.0.1",
+				   (int)json_integer_value(
+					   json_object_get(si, "cm_port"))),
+		     RDMA_CM_EVENT_REJECTED);
+	cr_assert_eq(ops()->connect(cli, si), 0, "the test's client");
+	pthread_join(th, NULL);
+	cr_assert_eq(sc.ret, 0, "the server after a stray: %d", sc.ret);
+	ops()->destroy(cli);
+	ops()->destroy(srv);
+	json_decref(si);
+	json_decref(ci);
 	json_decref(opts);
 }
