@@ -46,6 +46,9 @@ static const struct lr_transport_opt verbs_options[] = {
 	  "mode)" },
 	{ "qp-timeout", LR_OPT_UINT, 0, 31, NULL,
 	  "local ACK timeout, 4.096 us << N (default 14 = 67 ms; NCCL 18)" },
+	{ "threads", LR_OPT_UINT, 1, LR_VERBS_THREADS_MAX, NULL,
+	  "workers per direction, each with its own CQ and a share of the QPs "
+	  "(default 1)" },
 	{ "hugepages", LR_OPT_BOOL, 0, 1, NULL,
 	  "message buffers on 2 MiB huge pages (falls back with a warning)" },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -124,6 +127,7 @@ static int parse_opts(const struct lr_test_params *p, const json_t *opts,
 	o->relaxed = !lat && !opt_bool(opts, "no_relaxed_ordering");
 	o->qp_timeout = opt_uint(opts, "qp_timeout", 14);
 	o->hugepages = opt_bool(opts, "hugepages");
+	o->threads = lat ? 1 : opt_uint(opts, "threads", 1);
 	return 0;
 }
 
@@ -143,6 +147,11 @@ static int check_opts(const struct lr_test_params *p, const struct lr_vopts *o,
 	else if (o->post_list > o->tx_depth)
 		snprintf(err, errlen, "--post-list %u is above --tx-depth %u",
 			 o->post_list, o->tx_depth);
+	else if (o->threads > (p->streams ? p->streams : 1))
+		snprintf(err, errlen,
+			 "--threads %u is above the QPs per direction (%u): "
+			 "each worker needs one",
+			 o->threads, p->streams ? p->streams : 1);
 	else if (o->write_imm && o->op != LR_VOP_WRITE)
 		snprintf(err, errlen, "--write-imm needs --op write");
 	else if (p->mode == LR_MODE_LAT && o->op == LR_VOP_READ)
@@ -199,6 +208,13 @@ unsigned lr_verbs_nqp_total(const struct lr_endpoint *ep)
 	return n;
 }
 
+size_t lr_verbs_area(const struct lr_endpoint *ep)
+{
+	size_t a = ep->p.msg_size < 64 ? 64 : (size_t)ep->p.msg_size;
+
+	return (a + 63) & ~(size_t)63;
+}
+
 uint32_t lr_verbs_rx_count(const struct lr_endpoint *ep)
 {
 	if (ep->o.op == LR_VOP_SEND || ep->o.write_imm)
@@ -206,23 +222,37 @@ uint32_t lr_verbs_rx_count(const struct lr_endpoint *ep)
 	return ep->p.bytes && ep->p.mode == LR_MODE_BW ? 2 : 0;
 }
 
-/* The directions this end takes part in, and their QP arrays. */
+/*
+ * The directions this end takes part in, each split over --threads
+ * workers with consecutive shares of its QPs: the QPs keep their order
+ * (slots), and both ends split the same way.
+ */
 static int setup_dirs(struct lr_endpoint *ep)
 {
 	bool lat = ep->p.mode == LR_MODE_LAT;
+	unsigned slot = 0, g = ep->o.threads ? ep->o.threads : 1;
 
+	ep->d = calloc(LR_DIR_COUNT * g, sizeof(*ep->d));
+	if (!ep->d)
+		return -ENOMEM;
 	for (int d = 0; d < LR_DIR_COUNT; d++) {
-		struct lr_vdir *v = &ep->d[ep->nd];
+		unsigned n = lat || !ep->p.streams ? 1 : ep->p.streams;
 
 		if (lat ? d != LR_DIR_C2S : !lr_dir_active(&ep->p, d))
 			continue;
-		v->dir = (enum lr_dir)d;
-		v->sends = lr_dir_sender(ep->role, v->dir);
-		v->nqp = lat || !ep->p.streams ? 1 : ep->p.streams;
-		v->qps = calloc(v->nqp, sizeof(*v->qps));
-		if (!v->qps)
-			return -ENOMEM;
-		ep->nd++;
+		for (unsigned j = 0; j < g; j++) {
+			struct lr_vdir *v = &ep->d[ep->nd];
+
+			v->dir = (enum lr_dir)d;
+			v->sends = lr_dir_sender(ep->role, v->dir);
+			v->nqp = n / g + (j < n % g);
+			v->qps = calloc(v->nqp, sizeof(*v->qps));
+			if (!v->qps)
+				return -ENOMEM;
+			for (unsigned k = 0; k < v->nqp; k++)
+				v->qps[k].slot = slot++;
+			ep->nd++;
+		}
 	}
 	return 0;
 }
@@ -244,8 +274,9 @@ void lr_verbs_fit_depths(struct lr_endpoint *ep)
 
 static void free_ep(struct lr_endpoint *ep)
 {
-	for (unsigned i = 0; i < LR_DIR_COUNT; i++)
+	for (unsigned i = 0; ep->d && i < ep->nd; i++)
 		free(ep->d[i].qps);
+	free(ep->d);
 	free(ep);
 }
 
@@ -381,12 +412,14 @@ static json_t *verbs_describe(const struct lr_endpoint *ep)
 	json_object_set_new(j, "qps", json_integer(lr_verbs_nqp_total(ep)));
 	json_object_set_new(j, "tx_depth", json_integer(ep->o.tx_depth));
 	json_object_set_new(j, "post_list", json_integer(ep->o.post_list));
+	json_object_set_new(j, "threads", json_integer(ep->o.threads));
 	json_object_set_new(j, "cq_mod", json_integer(ep->o.cq_mod));
 	json_object_set_new(j, "max_inline", json_integer(ep->max_inline));
 	json_object_set_new(j, "inline", json_integer(ep->o.inline_size));
 	json_object_set_new(j, "relaxed_ordering", json_boolean(ep->o.relaxed));
 	json_object_set_new(j, "hugepages", json_boolean(ep->o.hugepages));
 	json_object_set_new(j, "qp_attr", lr_vqp_query(ep));
+	json_object_set_new(j, "qos", lr_vqos_describe(ep));
 	json_object_set_new(j, "qp_bytes",
 			    lr_vasync_qp_bytes(ep, ep->o.op == LR_VOP_SEND ||
 							   ep->o.write_imm));

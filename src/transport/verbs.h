@@ -26,6 +26,7 @@
 #include "linerate/transport.h"
 
 #define LR_VERBS_POST_LIST_MAX 64u
+#define LR_VERBS_THREADS_MAX 32u
 /* RDMA READs in flight per QP: the device's limit, below librdmacm's 0xff
  * ("the maximum"). READ bandwidth depends on it. */
 #define LR_VERBS_RD_ATOM_MAX 254u
@@ -50,6 +51,7 @@ struct lr_vopts {
 	bool relaxed; /* IBV_ACCESS_RELAXED_ORDERING on the MR (bandwidth) */
 	uint32_t qp_timeout; /* local ACK timeout: 4.096 us << qp_timeout */
 	bool hugepages; /* buffers on 2 MiB pages */
+	uint32_t threads; /* workers per direction, each with its own CQ */
 };
 
 /* The device, port and GID this end uses, and why. */
@@ -73,6 +75,7 @@ struct lr_vqp {
 	uint32_t outstanding; /* posted, not yet known complete */
 	uint32_t unsig; /* unsignaled since the last signaled */
 	struct rdma_cm_id *cm_id; /* --cm only */
+	unsigned slot; /* index over every direction's QPs: its buffers */
 	uint8_t req_ini, req_resp; /* --cm server: the request's depths */
 	_Atomic uint64_t bytes; /* payload counted on this QP, whole run */
 };
@@ -100,8 +103,8 @@ struct lr_endpoint {
 	uint8_t *buf; /* target area, then source area */
 	size_t buflen;
 	struct ibv_mr *mr;
-	struct lr_vdir d[LR_DIR_COUNT];
-	unsigned nd; /* active directions */
+	struct lr_vdir *d; /* per worker: a direction's share of its QPs */
+	unsigned nd; /* workers (directions x --threads) */
 	uint32_t max_inline; /* what the QPs granted */
 
 	/* From the peer (connect) */
@@ -118,6 +121,18 @@ struct lr_endpoint {
 
 /* verbs.c */
 unsigned lr_verbs_nqp_total(const struct lr_endpoint *ep);
+/*
+ * Per-QP buffers: QP slot k (over every direction, in order) has its own
+ * area, the message rounded up to a cache line, at k x area on both ends:
+ * the active end's source (WRITE, SEND) or target (READ), the passive
+ * end's target or source. Latency mode's one QP has two: target 0,
+ * source 1. The areas add up to the test's budget (lr_test_buffers).
+ */
+size_t lr_verbs_area(const struct lr_endpoint *ep);
+static inline size_t lr_vbuf(const struct lr_endpoint *ep, unsigned k)
+{
+	return (size_t)k * lr_verbs_area(ep);
+}
 /* Receives each QP keeps posted: SEND and WRITE_IMM targets, and a few for
  * the end-of-data message of one-sided operations in bytes mode. */
 uint32_t lr_verbs_rx_count(const struct lr_endpoint *ep);
@@ -175,6 +190,8 @@ int lr_vasync_setup(struct lr_endpoint *ep);
 int lr_vasync_poll(struct lr_endpoint *ep, struct lr_worker_ctl *ctl);
 /* Per-QP byte counts of each direction this end counts, with the spread. */
 json_t *lr_vasync_qp_bytes(const struct lr_endpoint *ep, bool counts);
+/* RoCE: the DCB class the traffic class lands on (null: not RoCE). */
+json_t *lr_vqos_describe(const struct lr_endpoint *ep);
 
 /* verbs_cm.c */
 int lr_vcm_create(struct lr_endpoint *ep, const char *bind_host, json_t *info);

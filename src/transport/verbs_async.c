@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "linerate/dcb.h"
+#include "linerate/sysfs.h"
 #include "linerate/util.h"
 #include "verbs.h"
 
@@ -145,4 +147,43 @@ json_t *lr_vasync_qp_bytes(const struct lr_endpoint *ep, bool counts)
 		if (ep->d[i].sends || counts)
 			json_array_append_new(a, dir_qps(&ep->d[i], &sum));
 	return a;
+}
+
+/*
+ * RoCE: the class the test's traffic class lands on, from the netdev's DCB
+ * state (linerate/dcb.h): DSCP = tclass >> 2, its priority, whether PFC is
+ * on for it. A test on a priority without PFC is a finding.
+ */
+json_t *lr_vqos_describe(const struct lr_endpoint *ep)
+{
+	char ifname[64], finding[200] = "";
+	unsigned dscp = ep->o.tclass >> 2;
+	struct lr_dcb d;
+	int prio;
+	json_t *o;
+
+	if (!ep->dev.roce ||
+	    lr_sysfs_read(ifname, sizeof(ifname),
+			  "sys/class/infiniband/%s/ports/%u/gid_attrs/ndevs/%d",
+			  ep->dev.name, ep->dev.port, ep->dev.gid_index) <= 0)
+		return json_null();
+	lr_dcb_read(ifname, &d);
+	prio = lr_dcb_prio_of(&d, dscp);
+	if (d.have_pfc && !(d.pfc_en & (1u << prio)))
+		snprintf(finding, sizeof(finding),
+			 "traffic class %u (DSCP %u) runs on priority %d of "
+			 "%s, which has no PFC: a lossy class for RoCE",
+			 ep->o.tclass, dscp, prio, ifname);
+	o = json_pack("{s:s, s:i, s:i, s:i}", "netdev", ifname, "tclass",
+		      (int)ep->o.tclass, "dscp", (int)dscp, "priority", prio);
+	json_object_set_new(o, "pfc",
+			    d.have_pfc ? json_boolean(d.pfc_en & (1u << prio)) :
+					 json_null());
+	json_object_set_new(o, "ecn",
+			    d.ecn_np[prio] < 0 ? json_null() :
+						 json_boolean(d.ecn_np[prio] &&
+							      d.ecn_rp[prio]));
+	json_object_set_new(o, "finding",
+			    finding[0] ? json_string(finding) : json_null());
+	return o;
 }

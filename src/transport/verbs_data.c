@@ -45,11 +45,6 @@ static inline bool stopped(const struct lr_worker_ctl *ctl)
 	return atomic_load_explicit(ctl->stop, memory_order_relaxed);
 }
 
-static size_t area(const struct lr_endpoint *ep)
-{
-	return ep->p.msg_size < 64 ? 64 : ep->p.msg_size;
-}
-
 int lr_vdata_wc_fail(struct lr_worker_ctl *ctl, const struct ibv_wc *wc,
 		     const char *what)
 {
@@ -75,8 +70,8 @@ int lr_vdata_post_recvs(struct lr_endpoint *ep, struct lr_vqp *q, unsigned qidx,
 {
 	struct ibv_recv_wr wr[RECV_CHUNK], *bad;
 	struct ibv_sge sge = {
-		.addr = (uintptr_t)ep->buf,
-		.length = (uint32_t)area(ep),
+		.addr = (uintptr_t)(ep->buf + lr_vbuf(ep, q->slot)),
+		.length = (uint32_t)lr_verbs_area(ep),
 		.lkey = ep->mr->lkey,
 	};
 
@@ -121,26 +116,16 @@ struct vrun {
 static void init_template(struct vrun *r)
 {
 	struct lr_endpoint *ep = r->ep;
-	size_t a = area(ep);
 	struct ibv_send_wr t = { .sg_list = &r->sge, .num_sge = 1 };
 
 	r->sge.length = (uint32_t)ep->p.msg_size;
 	r->sge.lkey = ep->mr->lkey;
 	switch (ep->o.op) {
-	case LR_VOP_READ:
-		t.opcode = IBV_WR_RDMA_READ;
-		r->sge.addr = (uintptr_t)ep->buf;
-		t.wr.rdma.remote_addr = ep->raddr + a;
-		break;
-	case LR_VOP_SEND:
-		t.opcode = IBV_WR_SEND;
-		r->sge.addr = (uintptr_t)(ep->buf + a);
-		break;
+	case LR_VOP_READ: t.opcode = IBV_WR_RDMA_READ; break;
+	case LR_VOP_SEND: t.opcode = IBV_WR_SEND; break;
 	default:
 		t.opcode = ep->o.write_imm ? IBV_WR_RDMA_WRITE_WITH_IMM :
 					     IBV_WR_RDMA_WRITE;
-		r->sge.addr = (uintptr_t)(ep->buf + a);
-		t.wr.rdma.remote_addr = ep->raddr;
 		break;
 	}
 	t.wr.rdma.rkey = ep->rkey;
@@ -166,12 +151,26 @@ static uint32_t budget(const struct vrun *r)
 	return left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
 }
 
+/* This QP's own area, here and at the peer (verbs.h). */
+static void point_at(struct vrun *r, const struct lr_vqp *q,
+		     struct ibv_send_wr *w)
+{
+	const struct lr_endpoint *ep = r->ep;
+
+	r->sge.addr = (uintptr_t)(ep->buf + lr_vbuf(ep, q->slot));
+	w->wr.rdma.remote_addr = ep->raddr + lr_vbuf(ep, q->slot);
+}
+
 static int post_chain(struct vrun *r, unsigned qi, unsigned n, bool last)
 {
 	struct lr_vqp *q = &r->d->qps[qi];
 	struct ibv_send_wr *bad;
 	uint32_t cq_mod = r->ep->o.cq_mod;
 	int ret;
+
+	/* The provider copies the WRs and the SGE when they are posted. */
+	for (unsigned i = 0; i < n; i++)
+		point_at(r, q, &r->wr[i]);
 
 	for (unsigned i = 0; i < n; i++) {
 		struct ibv_send_wr *w = &r->wr[i];

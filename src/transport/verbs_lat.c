@@ -36,10 +36,10 @@ static inline bool stopped(const struct lr_worker_ctl *ctl)
 static void init_wr(struct vlat *l)
 {
 	struct lr_endpoint *ep = l->ep;
-	size_t a = ep->p.msg_size < 64 ? 64 : ep->p.msg_size;
+	size_t src = lr_vbuf(ep, 1), dst = lr_vbuf(ep, 0);
 
 	l->sge = (struct ibv_sge){
-		.addr = (uintptr_t)(ep->buf + a),
+		.addr = (uintptr_t)(ep->buf + src),
 		.length = (uint32_t)ep->p.msg_size,
 		.lkey = ep->mr->lkey,
 	};
@@ -50,12 +50,13 @@ static void init_wr(struct vlat *l)
 						    IBV_WR_RDMA_WRITE,
 		.send_flags = IBV_SEND_SIGNALED,
 	};
-	l->wr.wr.rdma.remote_addr = ep->raddr;
+	l->wr.wr.rdma.remote_addr = ep->raddr + dst;
 	l->wr.wr.rdma.rkey = ep->rkey;
-	if (ep->p.msg_size <= ep->max_inline)
+	if (ep->p.msg_size <= ep->o.inline_size &&
+	    ep->p.msg_size <= ep->max_inline)
 		l->wr.send_flags |= IBV_SEND_INLINE;
-	l->src_last = ep->buf + a + ep->p.msg_size - 1;
-	l->dst_last = ep->buf + ep->p.msg_size - 1;
+	l->src_last = ep->buf + src + ep->p.msg_size - 1;
+	l->dst_last = ep->buf + dst + ep->p.msg_size - 1;
 }
 
 /* Reap what completed: send completions free the queue, receives are

@@ -15,7 +15,8 @@
 /* Mapped, bound to the device's node before the first touch, zeroed. */
 static int alloc_buffer(struct lr_endpoint *ep)
 {
-	size_t len = 2 * (ep->p.msg_size < 64 ? 64 : ep->p.msg_size);
+	size_t len = lr_verbs_area(ep) *
+		     (lr_verbs_nqp_total(ep) + (ep->p.mode == LR_MODE_LAT));
 
 	ep->buf = lr_place_alloc(&ep->pl, &len, ep->o.hugepages);
 	if (!ep->buf) {

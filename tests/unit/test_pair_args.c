@@ -174,3 +174,19 @@ Test(pair_args, numa_and_cpus)
 	cr_assert_eq(PARSE(&pc, "--peer", "h", "--numa", "far"), 2);
 	cr_assert(strstr(errbuf, "--numa: 'far'"), "%s", errbuf);
 }
+
+Test(pair_args, verbs_threads_need_a_qp_each)
+{
+	struct pair_cli pc;
+
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--qps",
+			   "2", "--threads", "3"),
+		     2);
+	cr_assert(strstr(errbuf, "--threads 3 is above the QPs per direction "
+				 "(2)"),
+		  "%s", errbuf);
+	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--qps",
+			   "4", "--threads", "2"),
+		     -1, "%s", errbuf);
+	json_decref(pc.opts);
+}

@@ -719,3 +719,30 @@ Test(verbs_pair, frozen_server_bytes_mode_receiver, .timeout = 120)
 	free(out);
 	proc_cleanup(&p);
 }
+
+/* --threads: the QPs of one direction on several workers, each with its
+ * own CQ; both ends split them the same way. */
+Test(verbs_pair, qps_spread_over_threads)
+{
+	const char *ops[] = { "write", "send", "read" };
+
+	REQUIRE_DEV(0, dev);
+	for (int i = 0; i < 3; i++) {
+		struct proc p;
+		json_t *doc, *q;
+
+		doc = PAIR(&p, 0, "--op", ops[i], "--qps", "4", "--threads",
+			   "2", "--size", "16K", "--duration", "1");
+		assert_ok(doc);
+		cr_assert_eq(num(endpoint(doc, "local"), "threads"), 2);
+		q = json_object_get(endpoint(doc, "local"), "qp_bytes");
+		cr_assert_eq(json_array_size(q), 2, "%s: one entry per worker",
+			     ops[i]);
+		for (size_t w = 0; w < 2; w++)
+			cr_assert_eq(json_array_size(json_object_get(
+					     json_array_get(q, w), "bytes")),
+				     2);
+		cr_assert_gt(num(dirn(doc, 0), "gbps"), 0.001, "%s", ops[i]);
+		finish(doc, &p);
+	}
+}
