@@ -9,9 +9,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "linerate/util.h"
 #include "verbs.h"
@@ -304,8 +308,42 @@ struct gid_score {
 	char type[24];
 };
 
+/*
+ * The source address the kernel routes from toward the peer (a UDP
+ * connect, nothing sent): the GID of that address is the one whose
+ * netdev, VLAN and address reach the peer. "" when there is no route.
+ */
+static void route_source(const char *peer_host, char *buf, size_t len)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ai = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int fd = -1;
+
+	buf[0] = '\0';
+	if (!peer_host || !peer_host[0] ||
+	    getaddrinfo(peer_host, "4791", &hints, &ai) || !ai)
+		return;
+	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && !connect(fd, ai->ai_addr, ai->ai_addrlen) &&
+	    !getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+		if (ss.ss_family == AF_INET)
+			inet_ntop(AF_INET,
+				  &((struct sockaddr_in *)&ss)->sin_addr, buf,
+				  (socklen_t)len);
+		else if (ss.ss_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((struct sockaddr_in6 *)&ss)->sin6_addr, buf,
+				  (socklen_t)len);
+	}
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+}
+
 static int score_gid(const struct lr_vdev *dev, int idx, int fam,
-		     const char *want_ip, struct gid_score *s)
+		     const char *want_ip, const char *route_ip,
+		     struct gid_score *s)
 {
 	union ibv_gid g;
 
@@ -316,6 +354,9 @@ static int score_gid(const struct lr_vdev *dev, int idx, int fam,
 	s->score = 0;
 	if (want_ip &&
 	    gid_matches(dev->name, dev->port, (unsigned)idx, want_ip))
+		s->score += 32;
+	if (route_ip[0] &&
+	    gid_matches(dev->name, dev->port, (unsigned)idx, route_ip))
 		s->score += 16;
 	if (!strcmp(s->type, "RoCE v2"))
 		s->score += 8;
@@ -331,6 +372,7 @@ static int auto_gid(struct lr_vdev *dev, const char *peer_host,
 {
 	struct gid_score best = { .idx = -1, .score = -1 }, s;
 	int fam = peer_family(peer_host);
+	char route_ip[INET6_ADDRSTRLEN], on_route[INET6_ADDRSTRLEN + 32] = "";
 
 	if (!dev->roce) {
 		dev->gid_index = 0;
@@ -338,8 +380,9 @@ static int auto_gid(struct lr_vdev *dev, const char *peer_host,
 			 "auto: InfiniBand, port GID (index 0)");
 		return 0;
 	}
+	route_source(peer_host, route_ip, sizeof(route_ip));
 	for (int i = 0; i < dev->pattr.gid_tbl_len; i++) {
-		if (score_gid(dev, i, fam, want_ip, &s))
+		if (score_gid(dev, i, fam, want_ip, route_ip, &s))
 			continue;
 		if (s.score > best.score)
 			best = s;
@@ -351,9 +394,12 @@ static int auto_gid(struct lr_vdev *dev, const char *peer_host,
 		return -EADDRNOTAVAIL;
 	}
 	dev->gid_index = best.idx;
+	if (best.score & 16)
+		snprintf(on_route, sizeof(on_route), "%s, the route's source, ",
+			 route_ip);
 	snprintf(dev->gid_why, sizeof(dev->gid_why),
-		 "auto: %s%s, %s, %s (index %d of %d)",
-		 want_ip ? "address of --dev, " : "", best.type,
+		 "auto: %s%s%s, %s, %s (index %d of %d)",
+		 want_ip ? "address of --dev, " : "", on_route, best.type,
 		 best.score & 4 ? (fam == 4 ? "IPv4 like the peer" :
 					      "IPv6 like the peer") :
 				  "other family",
