@@ -222,3 +222,29 @@ Test(place, buffer_bound_to_node)
 	cr_assert_eq(mode, MPOL_DEFAULT);
 	lr_place_free(p, len);
 }
+
+/* Huge pages when the host has free ones (the mapping is then a multiple of
+ * 2 MiB), small pages with a warning when it has none: memory either way. */
+Test(place, hugepages_or_fallback)
+{
+	struct lr_place pl;
+	size_t len = 100000;
+	long free_huge = 0;
+	char *p;
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+
+	if (f && fscanf(f, "%ld", &free_huge) != 1)
+		free_huge = 0;
+	if (f)
+		fclose(f);
+	use_fixture("place");
+	cfg("off", NULL);
+	lr_place_plan(&pl, "nic1", DEV("nic1"), 0);
+	p = lr_place_alloc(&pl, &len, true);
+	cr_assert(p, "no memory at all");
+	cr_assert_geq(len, 100000);
+	if (free_huge > 0)
+		cr_assert_eq(len % (2u << 20), 0, "%zu", len);
+	p[len - 1] = 1;
+	lr_place_free(p, len);
+}
