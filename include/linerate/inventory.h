@@ -88,6 +88,12 @@ int lr_inv_pcie_sizes(const char *dir, struct lr_pcie_sizes *out);
 int lr_inventory_collect(json_t **out);
 /* Mark the problems seen without a topology (added to "problems" arrays). */
 void lr_inventory_mark_problems(json_t *doc);
+/*
+ * Mark error counters that are already high (not 0 since they were
+ * cleared) as "warnings": ["mlx5_0/1/counters symbol_error = 37 since the
+ * counters were cleared"] on each RDMA device and netdev.
+ */
+void lr_inventory_mark_warnings(json_t *doc);
 
 /* One line per port and per interface, problems marked with '!'. */
 void lr_inventory_print(FILE *out, const json_t *doc);

@@ -86,6 +86,7 @@ int lr_inventory_collect(json_t **out)
 		return -ENOMEM;
 	link_ports(doc);
 	lr_inventory_mark_problems(doc);
+	lr_inventory_mark_warnings(doc);
 	*out = doc;
 	return 0;
 }

@@ -59,6 +59,15 @@ static void print_problems(FILE *out, const json_t *o)
 	fputc('\n', out);
 }
 
+static void print_warnings(FILE *out, const json_t *o)
+{
+	size_t i;
+	json_t *w;
+
+	json_array_foreach(json_object_get(o, "warnings"), i, w)
+		fprintf(out, "  ~ warning: %s\n", json_string_value(w));
+}
+
 static char mark(const json_t *o)
 {
 	return json_array_size(json_object_get(o, "problems")) ? '!' : ' ';
@@ -95,6 +104,7 @@ static void print_device(FILE *out, const json_t *d)
 	}
 	json_array_foreach(json_object_get(d, "ports"), i, p)
 		print_port(out, d, p);
+	print_warnings(out, d);
 }
 
 static void print_netdev(FILE *out, const json_t *nd)
@@ -115,6 +125,7 @@ static void print_netdev(FILE *out, const json_t *nd)
 			(long long)inv_int(nd, "rdma_port", 0));
 	print_pci(out, json_object_get(nd, "pci"));
 	print_problems(out, nd);
+	print_warnings(out, nd);
 }
 
 void lr_inventory_print(FILE *out, const json_t *doc)

@@ -49,3 +49,28 @@ void pf_check_counters(struct pf_nic *n, const json_t *counters)
 	pf_finding(n, "counters", "error counters", "no increase", found, NULL,
 		   why);
 }
+
+static void warnings_of(struct pf_nic *n, const json_t *obj)
+{
+	size_t i;
+	json_t *w;
+
+	json_array_foreach(json_object_get(obj, "warnings"), i, w) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s %s", n->name,
+			 json_string_value(w));
+		json_array_append_new(n->warnings,
+				      json_pack("{s:s, s:s, s:s}", "nic",
+						n->name, "check", "counters",
+						"message", msg));
+	}
+}
+
+void pf_check_high_counters(struct pf_nic *n)
+{
+	if (n->dev)
+		warnings_of(n, n->dev);
+	else if (n->netdev)
+		warnings_of(n, n->netdev);
+}

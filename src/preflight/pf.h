@@ -16,6 +16,7 @@ struct pf_nic {
 	double expected; /* its ceiling, Gb/s */
 	const json_t *dev, *port, *netdev, *pci; /* found, or NULL */
 	json_t *findings; /* the document's array */
+	json_t *warnings; /* the document's array: counters already high */
 };
 
 /* The model's ceiling for a spec; its binding factor into what. */
@@ -40,6 +41,8 @@ void pf_check_switch(struct pf_nic *n);
 void pf_check_numa(struct pf_nic *n);
 void pf_check_dcb(struct pf_nic *n);
 void pf_check_counters(struct pf_nic *n, const json_t *counters);
+/* Error counters already high when the inventory read them: warnings. */
+void pf_check_high_counters(struct pf_nic *n);
 
 /* obj[key] as a number (integer or real), or fallback. */
 double pf_num(const json_t *obj, const char *key, double fallback);

@@ -41,7 +41,10 @@ static void find_found(struct pf_nic *n, const json_t *inv)
 
 static void check_nic(struct pf_nic *n, const json_t *counters)
 {
-	if (pf_check_presence(n) || pf_check_state(n))
+	if (pf_check_presence(n))
+		return;
+	pf_check_high_counters(n);
+	if (pf_check_state(n))
 		return;
 	pf_check_link(n);
 	pf_check_mtu(n);
@@ -87,20 +90,22 @@ int lr_preflight_check(const struct lr_topo *t, size_t server,
 {
 	const struct lr_server *s;
 	const struct lr_host_tmpl *h;
-	json_t *findings, *nics;
+	json_t *findings, *nics, *warnings;
 
 	if (server >= t->n_servers)
 		return -EINVAL;
 	s = &t->servers[server];
 	h = &t->tmpls[s->tmpl];
 	findings = json_array();
+	warnings = json_array();
 	nics = json_array();
 	for (size_t i = 0; i < h->n_nics; i++) {
 		const struct lr_nic *nic = &t->nics[s->first_nic + i];
 		struct pf_nic n = { .name = h->nics[i].name,
 				    .host = h,
 				    .tmpl = &h->nics[i],
-				    .findings = findings };
+				    .findings = findings,
+				    .warnings = warnings };
 		size_t first = json_array_size(findings);
 
 		expected_spec(t, nic, &n);
@@ -108,10 +113,11 @@ int lr_preflight_check(const struct lr_topo *t, size_t server,
 		check_nic(&n, counters);
 		json_array_append_new(nics, nic_summary(&n, first));
 	}
-	*out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "schema",
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "schema",
 			 LR_PREFLIGHT_SCHEMA, "topology",
 			 t->file ? t->file : "", "server", s->name, "template",
-			 h->name, "nics", nics, "findings", findings);
+			 h->name, "nics", nics, "findings", findings,
+			 "warnings", warnings);
 	return *out ? 0 : -ENOMEM;
 }
 

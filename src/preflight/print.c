@@ -10,6 +10,8 @@ void lr_preflight_print(FILE *out, const json_t *doc)
 
 	json_array_foreach(json_object_get(doc, "findings"), i, f)
 		fprintf(out, "! %s\n", pf_str(f, "message"));
+	json_array_foreach(json_object_get(doc, "warnings"), i, f)
+		fprintf(out, "~ warning: %s\n", pf_str(f, "message"));
 	fprintf(out, "%s: %zu NIC%s checked against %s (%s): ",
 		pf_str(doc, "server"),
 		json_array_size(json_object_get(doc, "nics")),

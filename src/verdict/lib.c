@@ -56,6 +56,7 @@ void lr_verdict_free(struct lr_verdict *v)
 	}
 	free(v->sets);
 	vd_intern_free(v->set_ix);
+	vj_free(&v->arena);
 	for (size_t i = 0; i < v->n_findings; i++)
 		vd_finding_free(&v->findings[i]);
 	free(v->findings);
@@ -69,11 +70,57 @@ void lr_verdict_free(struct lr_verdict *v)
 	free(v);
 }
 
+void vd_verdict_own_prefix(struct lr_verdict *v, const char *prefix)
+{
+	v->own_prefix = prefix;
+}
+
+int vd_merge(struct lr_verdict *dst, struct lr_verdict *src)
+{
+	uint32_t *map = malloc((src->n_sets + 1) * sizeof(*map));
+	size_t base = dst->n_flows;
+
+	if (!map || vd_grow((void **)&dst->flows, &dst->cap_flows,
+			    dst->n_flows + src->n_flows, sizeof(*dst->flows))) {
+		free(map);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < src->n_sets; i++) {
+		long s = vd_set_get(dst, src->sets[i].phase, src->sets[i].id);
+
+		if (s < 0) {
+			free(map);
+			return (int)s;
+		}
+		map[i] = (uint32_t)s;
+	}
+	memcpy(dst->flows + base, src->flows,
+	       src->n_flows * sizeof(*src->flows));
+	for (size_t i = 0; i < src->n_flows; i++)
+		dst->flows[base + i].set = map[src->flows[i].set];
+	dst->n_flows += src->n_flows;
+	dst->n_docs += src->n_docs;
+	src->n_flows = 0; /* moved */
+	free(map);
+	return 0;
+}
+
 int lr_verdict_add_result(struct lr_verdict *v, const json_t *doc,
 			  const char *where, const char *local,
 			  const char *remote)
 {
-	return vd_load_doc(v, doc, where ? where : "result", local, remote);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	int ret;
+
+	if (!text) {
+		lr_err("%s: cannot serialise the document",
+		       where ? where : "result");
+		return -ENOMEM;
+	}
+	ret = vd_load_text(v, text, strlen(text), where ? where : "result", 0,
+			   local, remote);
+	free(text);
+	return ret;
 }
 
 int lr_verdict_add_failed(struct lr_verdict *v, const char *local,

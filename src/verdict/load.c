@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vd.h"
+#include "vj.h"
 #include "linerate/counters.h"
 #include "linerate/result.h"
 #include "linerate/util.h"
@@ -38,21 +39,21 @@ static bool valid_name(const char *s)
 	return slash && slash != s && slash[1] && !strchr(slash + 1, '/');
 }
 
-static int get_num(const struct doc_ctx *c, const json_t *obj, const char *key,
-		   const char *in, double *out)
+static int get_num(const struct doc_ctx *c, const struct vj *obj,
+		   const char *key, const char *in, double *out)
 {
-	const json_t *j = json_object_get(obj, key);
+	const struct vj *j = vj_get(obj, key);
 	double x;
 
-	if (!j || json_is_null(j)) {
+	if (!j || j->type == VJ_NULL) {
 		*out = NAN;
 		return 0;
 	}
-	if (!json_is_number(j)) {
+	if (j->type != VJ_NUM) {
 		lr_err("%s: %s.%s is not a number", c->where, in, key);
 		return -EINVAL;
 	}
-	x = json_number_value(j);
+	x = j->d;
 	if (!isfinite(x) || x < 0) {
 		lr_err("%s: %s.%s = %g: expected a finite rate >= 0", c->where,
 		       in, key, x);
@@ -62,13 +63,13 @@ static int get_num(const struct doc_ctx *c, const json_t *obj, const char *key,
 	return 0;
 }
 
-static int labels_window(struct doc_ctx *c, const json_t *w)
+static int labels_window(struct doc_ctx *c, const struct vj *w)
 {
 	double s, e;
 
 	if (!w)
 		return 0;
-	if (!json_is_object(w) ||
+	if (!vj_is(w, VJ_OBJ) ||
 	    get_num(c, w, "start_unix", "flow.window", &s) ||
 	    get_num(c, w, "end_unix", "flow.window", &e)) {
 		lr_err("%s: flow.window must be {start_unix, end_unix}",
@@ -85,53 +86,51 @@ static int labels_window(struct doc_ctx *c, const json_t *w)
 	return 0;
 }
 
-static int labels(struct doc_ctx *c, const json_t *flow)
+static int labels(struct doc_ctx *c, const struct vj *flow)
 {
-	const json_t *set = json_object_get(flow, "set"),
-		     *phase = json_object_get(flow, "phase"),
-		     *round = json_object_get(flow, "round");
+	const struct vj *set = vj_get(flow, "set"),
+			*phase = vj_get(flow, "phase"),
+			*round = vj_get(flow, "round");
 
-	if (!json_is_object(flow)) {
+	if (!vj_is(flow, VJ_OBJ)) {
 		lr_err("%s: \"flow\" is not an object", c->where);
 		return -EINVAL;
 	}
-	c->local = json_string_value(json_object_get(flow, "local"));
-	c->remote = json_string_value(json_object_get(flow, "remote"));
+	c->local = vj_str(vj_get(flow, "local"));
+	c->remote = vj_str(vj_get(flow, "remote"));
 	if (!valid_name(c->local) || !valid_name(c->remote)) {
 		lr_err("%s: flow.local and flow.remote must be \"SERVER/NIC\"",
 		       c->where);
 		return -EINVAL;
 	}
-	if (json_is_integer(set)) {
-		snprintf(c->setbuf, sizeof(c->setbuf), "%lld",
-			 (long long)json_integer_value(set));
+	if (vj_is(set, VJ_NUM) && set->integer) {
+		snprintf(c->setbuf, sizeof(c->setbuf), "%lld", set->i);
 		c->set = c->setbuf;
-	} else if (set && !(c->set = json_string_value(set))) {
+	} else if (set && !(c->set = vj_str(set))) {
 		lr_err("%s: flow.set must be a string", c->where);
 		return -EINVAL;
 	}
-	if (phase && !(c->phase = json_string_value(phase))) {
+	if (phase && !(c->phase = vj_str(phase))) {
 		lr_err("%s: flow.phase must be a string", c->where);
 		return -EINVAL;
 	}
 	if (round) {
-		if (!json_is_integer(round) || json_integer_value(round) < 0 ||
-		    json_integer_value(round) > 1000000000) {
+		if (!vj_is(round, VJ_NUM) || !round->integer || round->i < 0 ||
+		    round->i > 1000000000) {
 			lr_err("%s: flow.round must be an integer >= 0",
 			       c->where);
 			return -EINVAL;
 		}
-		c->round = (int)json_integer_value(round);
+		c->round = (int)round->i;
 	}
-	return labels_window(c, json_object_get(flow, "window"));
+	return labels_window(c, vj_get(flow, "window"));
 }
 
 /* "host/device" of one end of a plain pair result. */
-static const char *end_name(const json_t *end, char *buf, size_t len)
+static const char *end_name(const struct vj *end, char *buf, size_t len)
 {
-	const char *host = json_string_value(json_object_get(end, "host"));
-	const char *dev = json_string_value(
-		json_object_get(json_object_get(end, "endpoint"), "device"));
+	const char *host = vj_str(vj_get(end, "host"));
+	const char *dev = vj_str(vj_get(vj_get(end, "endpoint"), "device"));
 
 	if (!host || !dev || !*host || !*dev)
 		return NULL;
@@ -139,18 +138,18 @@ static const char *end_name(const json_t *end, char *buf, size_t len)
 	return buf;
 }
 
-static int names(struct doc_ctx *c, const json_t *doc, const char *local,
+static int names(struct doc_ctx *c, const struct vj *doc, const char *local,
 		 const char *remote)
 {
-	const json_t *flow = json_object_get(doc, "flow");
+	const struct vj *flow = vj_get(doc, "flow");
 
 	if (flow)
 		return labels(c, flow);
 	c->local = local ? local :
-			   end_name(json_object_get(doc, "local"), c->lbuf,
+			   end_name(vj_get(doc, "local"), c->lbuf,
 				    sizeof(c->lbuf));
 	c->remote = remote ? remote :
-			     end_name(json_object_get(doc, "peer"), c->rbuf,
+			     end_name(vj_get(doc, "peer"), c->rbuf,
 				      sizeof(c->rbuf));
 	if (!c->local || !c->remote) {
 		lr_err("%s: no \"flow\" labels and no host/device names in the "
@@ -166,30 +165,30 @@ static int names(struct doc_ctx *c, const json_t *doc, const char *local,
 	return 0;
 }
 
-static int params(struct doc_ctx *c, const json_t *doc)
+static bool positive_int(const struct vj *x)
 {
-	const json_t *p = json_object_get(doc, "params");
-	const char *tr = json_string_value(json_object_get(p, "transport"));
-	const json_t *msg = json_object_get(p, "msg_size"),
-		     *st = json_object_get(p, "streams");
+	return vj_is(x, VJ_NUM) && x->integer && x->i > 0;
+}
+
+static int params(struct doc_ctx *c, const struct vj *doc)
+{
+	const struct vj *p = vj_get(doc, "params");
+	const char *tr = vj_str(vj_get(p, "transport"));
+	const struct vj *msg = vj_get(p, "msg_size"),
+			*st = vj_get(p, "streams");
 	const char *op;
 
-	if (!json_is_object(p) || !tr) {
+	if (!vj_is(p, VJ_OBJ) || !tr) {
 		lr_err("%s: no params.transport", c->where);
 		return -EINVAL;
 	}
-	c->msg = json_is_integer(msg) && json_integer_value(msg) > 0 ?
-			 (uint64_t)json_integer_value(msg) :
-			 0;
-	c->qps = json_is_integer(st) && json_integer_value(st) > 0 ?
-			 (unsigned)json_integer_value(st) :
-			 1;
+	c->msg = positive_int(msg) ? (uint64_t)msg->i : 0;
+	c->qps = positive_int(st) && st->i < 1000000 ? (unsigned)st->i : 1;
 	if (!strcmp(tr, "tcp")) {
 		c->op = LR_OP_STREAM;
 		return 0;
 	}
-	op = json_string_value(json_object_get(
-		json_object_get(doc, "transport_options"), "op"));
+	op = vj_str(vj_get(vj_get(doc, "transport_options"), "op"));
 	if (!op || !strcmp(op, "write"))
 		c->op = LR_OP_WRITE;
 	else if (!strcmp(op, "read"))
@@ -217,37 +216,43 @@ static void append(char **s, const char *dev, const char *name, long long d)
 }
 
 /* Rising error counters of one end's {DEV: delta}. */
-static char *rising(const json_t *devs)
+static char *rising(const struct vj *devs)
 {
-	const char *dev, *group, *name;
-	const json_t *d, *g, *x;
 	char *s = NULL;
 
-	json_object_foreach((json_t *)devs, dev, d)
-		json_object_foreach(json_object_get(d, "groups"), group, g)
-			json_object_foreach((json_t *)g, name, x)
-				if (json_integer_value(x) >=
-					    vd_limits.min_error_delta &&
-				    lr_counter_is_error(group, name))
-					append(&s, dev, name,
-					       (long long)json_integer_value(
-						       x));
+	if (!vj_is(devs, VJ_OBJ))
+		return NULL;
+	for (const struct vj *d = devs->child; d; d = d->next) {
+		const struct vj *groups = vj_get(d, "groups");
+
+		if (!vj_is(groups, VJ_OBJ))
+			continue;
+		for (const struct vj *g = groups->child; g; g = g->next) {
+			if (!vj_is(g, VJ_OBJ))
+				continue;
+			for (const struct vj *x = g->child; x; x = x->next)
+				if (vj_is(x, VJ_NUM) && x->integer &&
+				    x->i >= vd_limits.min_error_delta &&
+				    lr_counter_is_error(g->key, x->key))
+					append(&s, d->key, x->key, x->i);
+		}
+	}
 	return s;
 }
 
-static void counters(struct doc_ctx *c, const json_t *doc)
+static void counters(struct doc_ctx *c, const struct vj *doc)
 {
-	const json_t *ctr = json_object_get(doc, "counters");
+	const struct vj *ctr = vj_get(doc, "counters");
 
-	c->err[0] = rising(json_object_get(ctr, "local"));
-	c->err[1] = rising(json_object_get(ctr, "peer"));
+	c->err[0] = rising(vj_get(ctr, "local"));
+	c->err[1] = rising(vj_get(ctr, "peer"));
 }
 
-static int intervals(const struct doc_ctx *c, const json_t *d,
+static int intervals(const struct doc_ctx *c, const struct vj *d,
 		     struct vd_flow *f)
 {
-	const json_t *iv = json_object_get(d, "intervals"), *x;
-	size_t i, n = json_array_size(iv);
+	const struct vj *iv = vj_get(d, "intervals");
+	size_t i = 0, n = vj_is(iv, VJ_ARR) ? iv->n : 0;
 
 	if (n > vd_limits.max_intervals)
 		n = vd_limits.max_intervals;
@@ -256,11 +261,9 @@ static int intervals(const struct doc_ctx *c, const json_t *d,
 	f->iv = malloc(n * sizeof(*f->iv));
 	if (!f->iv)
 		return -ENOMEM;
-	json_array_foreach(iv, i, x) {
+	for (const struct vj *x = iv->child; x && i < n; x = x->next, i++) {
 		double g;
 
-		if (i >= n)
-			break;
 		if (get_num(c, x, "gbps", "intervals[]", &g))
 			return -EINVAL;
 		f->iv[f->n_iv++] = isnan(g) ? 0.0f : (float)g;
@@ -268,10 +271,11 @@ static int intervals(const struct doc_ctx *c, const json_t *d,
 	return 0;
 }
 
-static int iv_stats(const struct doc_ctx *c, const json_t *d, struct vd_flow *f)
+static int iv_stats(const struct doc_ctx *c, const struct vj *d,
+		    struct vd_flow *f)
 {
-	const json_t *s = json_object_get(d, "interval_gbps");
-	const json_t *n = json_object_get(s, "n");
+	const struct vj *s = vj_get(d, "interval_gbps");
+	const struct vj *n = vj_get(s, "n");
 
 	f->iv_min = f->iv_med = f->iv_max = NAN;
 	if (!s)
@@ -280,18 +284,17 @@ static int iv_stats(const struct doc_ctx *c, const json_t *d, struct vd_flow *f)
 	    get_num(c, s, "median", "interval_gbps", &f->iv_med) ||
 	    get_num(c, s, "max", "interval_gbps", &f->iv_max))
 		return -EINVAL;
-	f->iv_n = json_is_integer(n) && json_integer_value(n) > 0 ?
-			  (unsigned)json_integer_value(n) :
-			  0;
+	f->iv_n = positive_int(n) && n->i < 100000000 ? (unsigned)n->i : 0;
 	return 0;
 }
 
-static int retrans(const struct doc_ctx *c, const json_t *d, struct vd_flow *f)
+static int retrans(const struct doc_ctx *c, const struct vj *d,
+		   struct vd_flow *f)
 {
-	const json_t *r = json_object_get(d, "retransmits");
+	const struct vj *r = vj_get(d, "retransmits");
 
 	f->retrans = f->retrans_ratio = NAN;
-	if (json_is_object(r))
+	if (vj_is(r, VJ_OBJ))
 		return get_num(c, r, "segments", "retransmits", &f->retrans) ||
 		       get_num(c, r, "ratio", "retransmits", &f->retrans_ratio);
 	if (get_num(c, d, "retransmits", "directions[]", &f->retrans) ||
@@ -301,10 +304,10 @@ static int retrans(const struct doc_ctx *c, const json_t *d, struct vd_flow *f)
 	return 0;
 }
 
-static int direction(struct lr_verdict *v, struct doc_ctx *c, const json_t *d,
-		     long set)
+static int direction(struct lr_verdict *v, struct doc_ctx *c,
+		     const struct vj *d, long set)
 {
-	const char *dir = json_string_value(json_object_get(d, "direction"));
+	const char *dir = vj_str(vj_get(d, "direction"));
 	bool c2s = dir && !strcmp(dir, "c2s");
 	struct vd_flow *f;
 
@@ -343,56 +346,58 @@ static int direction(struct lr_verdict *v, struct doc_ctx *c, const json_t *d,
 }
 
 /* The first error's message of a result whose status is not ok. */
-static const char *doc_error(const json_t *doc)
+static const char *doc_error(const struct vj *doc)
 {
-	const json_t *e = json_array_get(json_object_get(doc, "errors"), 0);
-	const char *m = json_string_value(json_object_get(e, "message"));
+	const struct vj *e = vj_get(doc, "errors");
+	const char *m = vj_is(e, VJ_ARR) && e->child ?
+				vj_str(vj_get(e->child, "message")) :
+				NULL;
 
-	return m ? m : NULL;
+	return m ? m : "the result's status is not ok";
 }
 
-static int flows(struct lr_verdict *v, struct doc_ctx *c, const json_t *doc)
+static int flows(struct lr_verdict *v, struct doc_ctx *c, const struct vj *doc)
 {
-	const json_t *dirs = json_object_get(doc, "directions"), *d;
+	const struct vj *dirs = vj_get(doc, "directions");
 	char own[32];
 	long set;
-	size_t i;
 
-	if (!json_is_array(dirs)) {
+	if (!vj_is(dirs, VJ_ARR)) {
 		lr_err("%s: no \"directions\" array", c->where);
 		return -EINVAL;
 	}
 	if (!c->set) {
 		/* a pair test alone: its own set */
-		snprintf(own, sizeof(own), "#%zu", v->n_docs);
+		snprintf(own, sizeof(own), "%s%zu",
+			 v->own_prefix ? v->own_prefix : "#", v->n_docs);
 		c->set = own;
 	}
 	set = vd_set_get(v, c->phase, c->set);
 	if (set < 0)
 		return (int)set;
-	json_array_foreach(dirs, i, d) {
+	for (const struct vj *d = dirs->child; d; d = d->next) {
 		int ret = direction(v, c, d, set);
 
 		if (ret)
 			return ret;
 	}
-	if (!i && c->doc_error)
+	if (!dirs->n && c->doc_error)
 		return lr_verdict_add_failed(v, c->local, c->remote, c->set,
 					     c->phase, c->doc_error);
 	return 0;
 }
 
-int vd_load_doc(struct lr_verdict *v, const json_t *doc, const char *where,
+int vd_load_doc(struct lr_verdict *v, const struct vj *doc, const char *where,
 		const char *local, const char *remote)
 {
 	struct doc_ctx c = { .where = where, .round = -1 };
-	const char *schema = json_string_value(json_object_get(doc, "schema"));
-	const char *status = json_string_value(json_object_get(doc, "status"));
+	const char *schema = vj_str(vj_get(doc, "schema"));
+	const char *status = vj_str(vj_get(doc, "status"));
 	size_t first = v->n_flows;
 	int ret;
 
 	c.start = c.end = NAN;
-	if (!json_is_object(doc)) {
+	if (!vj_is(doc, VJ_OBJ)) {
 		lr_err("%s: not a JSON object", where);
 		return -EINVAL;
 	}
@@ -417,4 +422,29 @@ int vd_load_doc(struct lr_verdict *v, const json_t *doc, const char *where,
 	else
 		vd_flows_drop(v, first);
 	return ret;
+}
+
+int vd_load_text(struct lr_verdict *v, const char *text, size_t len,
+		 const char *file, int line, const char *local,
+		 const char *remote)
+{
+	struct vj_error err;
+	struct vj *doc;
+	char where[4200];
+	int ret;
+
+	vj_reset(&v->arena);
+	ret = vj_parse(&v->arena, text, len, &doc, &err);
+	if (ret == -EINVAL)
+		lr_err("%s:%d:%d: %s", file, line + err.line - 1, err.col,
+		       err.text);
+	else if (ret)
+		lr_err("out of memory reading %s", file);
+	if (ret)
+		return ret;
+	if (line > 0)
+		snprintf(where, sizeof(where), "%s:%d", file, line);
+	else
+		snprintf(where, sizeof(where), "%s", file);
+	return vd_load_doc(v, doc, where, local, remote);
 }

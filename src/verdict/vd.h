@@ -11,6 +11,7 @@
 
 #include "linerate/model.h"
 #include "linerate/verdict.h"
+#include "vj.h"
 
 /*
  * Every tolerance and counter threshold, in one place (docs/verdicts.md
@@ -107,6 +108,8 @@ struct lr_verdict {
 	const struct lr_topo *topo;
 	double tolerance;
 	bool computed;
+	struct vj_arena arena; /* the document being loaded */
+	const char *own_prefix; /* set id of a document without one: "#N" */
 	/* per NIC instance after compute: flows that touch it (CSR) */
 	uint32_t *nic_off, *nic_flows;
 };
@@ -122,12 +125,21 @@ long vd_intern(struct vd_intern *ix, const char *key, uint32_t next);
 /* The set of (phase, id), created if new. */
 long vd_set_get(struct lr_verdict *v, const char *phase, const char *id);
 struct vd_flow *vd_flow_new(struct lr_verdict *v);
+/* Set ids of documents without one: PREFIX + document index. */
+void vd_verdict_own_prefix(struct lr_verdict *v, const char *prefix);
+/* Move every flow of src (documents only) to the end of dst. */
+int vd_merge(struct lr_verdict *dst, struct lr_verdict *src);
 /* Free the flows from index first on (a document that failed half-way). */
 void vd_flows_drop(struct lr_verdict *v, size_t first);
 
 /* load.c */
-int vd_load_doc(struct lr_verdict *v, const json_t *doc, const char *where,
+struct vj;
+int vd_load_doc(struct lr_verdict *v, const struct vj *doc, const char *where,
 		const char *local, const char *remote);
+/* Parse and load one document; where: file:line (line 0: file). */
+int vd_load_text(struct lr_verdict *v, const char *text, size_t len,
+		 const char *file, int line, const char *local,
+		 const char *remote);
 
 /* findings.c */
 struct vd_finding *vd_finding_add(struct lr_verdict *v, const char *subject,

@@ -322,3 +322,33 @@ Test(preflight, dcb_not_checked_without_lossless_class)
 	check("roce-dcb", "roce-cx7.yaml", "node1", NULL);
 	cr_assert_eq(lr_preflight_count(doc), 0, "%s", message(0));
 }
+
+static const char *warning(size_t i)
+{
+	return json_string_value(json_object_get(
+		json_array_get(json_object_get(doc, "warnings"), i),
+		"message"));
+}
+
+/*
+ * Counters already high when read (t1: symbol errors and link recoveries
+ * since the counters were cleared) are warnings with their values, not
+ * findings; a healthy host has none.
+ */
+Test(preflight, already_high_counters_are_warnings)
+{
+	check("roce-symerr/t1", "roce-cx7.yaml", "node1", NULL);
+	cr_assert_eq(lr_preflight_count(doc), 0, "%s", message(0));
+	cr_assert_eq(json_array_size(json_object_get(doc, "warnings")), 3);
+	cr_assert_str_eq(warning(0), "mlx5_0 mlx5_0/1/counters "
+				     "link_error_recovery = 2 since the "
+				     "counters were cleared");
+	cr_assert(strstr(warning(2), "symbol_error = 37"), "%s", warning(2));
+}
+
+Test(preflight, healthy_host_has_no_warnings)
+{
+	check("roce-cx7", "roce-cx7.yaml", "node1", NULL);
+	cr_assert_eq(json_array_size(json_object_get(doc, "warnings")), 0,
+		     "%s", warning(0));
+}
