@@ -349,6 +349,6 @@ Test(preflight, already_high_counters_are_warnings)
 Test(preflight, healthy_host_has_no_warnings)
 {
 	check("roce-cx7", "roce-cx7.yaml", "node1", NULL);
-	cr_assert_eq(json_array_size(json_object_get(doc, "warnings")), 0,
-		     "%s", warning(0));
+	cr_assert_eq(json_array_size(json_object_get(doc, "warnings")), 0, "%s",
+		     warning(0));
 }
