@@ -746,3 +746,38 @@ Test(verbs_pair, qps_spread_over_threads)
 		finish(doc, &p);
 	}
 }
+
+/*
+ * A frozen client (SIGSTOP) in bytes mode, WRITE: the server is the blind
+ * end, waiting for the end-of-data SENDs with nothing on its CQ. While its
+ * port receives no packet for its timeout (serve --timeout 15) it gives up
+ * with the reason (issue 9: wait_fins waited forever).
+ */
+Test(verbs_pair, frozen_client_bytes_mode_blind_server, .timeout = 120)
+{
+	struct proc p;
+	char peer[64];
+	const char *words[] = { "pair",	  "--json", "--transport", "verbs",
+				"--op",	  "write",  "--bytes",	   "512G",
+				"--dev",  dev,	    "--peer-dev",  dev,
+				"--peer", peer,	    NULL };
+	uint64_t t0, end;
+	bool seen = false;
+
+	REQUIRE_DEV(0, dev);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", srv.port);
+	proc_start(&p, words);
+	lr_sleep_ns(3000000000ull); /* set up under qemu, data moving */
+	proc_kill(&p, SIGSTOP);
+	t0 = lr_now_ns();
+	/* 15 s without a packet, looked at every ~100 ms; qemu is slow. */
+	for (end = t0 + 45000000000ull; !seen && lr_now_ns() < end;) {
+		lr_sleep_ns(200000000);
+		seen = server_logged(&srv, "no progress for 15.0 s");
+	}
+	proc_kill(&p, SIGKILL);
+	proc_wait(&p, 10000);
+	proc_cleanup(&p);
+	cr_assert(seen, "the server never gave up on the frozen client");
+	cr_assert_gt(lr_now_ns() - t0, 14000000000ull, "gave up too early");
+}
