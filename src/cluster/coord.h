@@ -49,6 +49,7 @@ struct cl_agent {
 	char why[320]; /* why it is dead */
 	const char *kind; /* finding kind when dead */
 	bool input_error; /* dead for a reason of the input */
+	long long told; /* id_base of the set it was last told go/abort */
 };
 
 enum cl_fstate {
@@ -94,11 +95,13 @@ struct cl_run {
 	size_t running;
 	uint64_t last_progress, sets_t0, set_t0;
 	bool progress_shown;
+	bool closing; /* the end: agents are reaped together */
 };
 
 /* launch.c */
 int cl_launch(struct cl_run *r, struct cl_agent *a);
 void cl_agent_close(struct cl_run *r, struct cl_agent *a);
+void cl_reap(struct cl_run *r, struct cl_agent *a, int ms);
 void cl_agent_dead(struct cl_run *r, struct cl_agent *a, const char *kind,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int cl_slurm_start(struct cl_run *r);

@@ -100,18 +100,25 @@ void cl_agent_close(struct cl_run *r, struct cl_agent *a)
 	if (a->errfd >= 0)
 		close(a->errfd);
 	a->errfd = -1;
-	if (a->pid > 0) {
-		int st;
+	if (a->pid > 0 && !r->closing)
+		cl_reap(r, a, 200);
+}
 
-		/* ssh ends when its stdin closes; give it a moment */
-		for (int i = 0; i < 20 && !waitpid(a->pid, &st, WNOHANG); i++)
-			lr_sleep_ns(10000000ull);
-		if (!waitpid(a->pid, &st, WNOHANG)) {
-			kill(a->pid, SIGTERM);
-			waitpid(a->pid, &st, 0);
-		}
-		a->pid = -1;
+/* Wait up to ms for the ssh to end (its stdin closed), then SIGTERM it. */
+void cl_reap(struct cl_run *r, struct cl_agent *a, int ms)
+{
+	uint64_t until = lr_now_ns() + (uint64_t)ms * 1000000ull;
+	int st;
+
+	if (a->pid <= 0)
+		return;
+	while (!waitpid(a->pid, &st, WNOHANG) && lr_now_ns() < until)
+		lr_sleep_ns(5000000ull);
+	if (!waitpid(a->pid, &st, WNOHANG)) {
+		kill(a->pid, SIGTERM);
+		waitpid(a->pid, &st, 0);
 	}
+	a->pid = -1;
 }
 
 void cl_agent_dead(struct cl_run *r, struct cl_agent *a, const char *kind,

@@ -75,8 +75,9 @@ static int open_results(struct cl_run *r)
 	int ret;
 
 	if (mkdir(r->o->out_dir, 0755) && errno != EEXIST) {
-		lr_err("cannot create %s: %s", r->o->out_dir, strerror(errno));
-		return -errno;
+		ret = -errno;
+		lr_err("cannot create %s: %s", r->o->out_dir, strerror(-ret));
+		return ret;
 	}
 	snprintf(r->results_path, sizeof(r->results_path), "%s/results.jsonl",
 		 r->o->out_dir);
@@ -92,8 +93,9 @@ static int open_results(struct cl_run *r)
 	}
 	r->results = fopen(r->results_path, r->o->resume ? "a" : "w");
 	if (!r->results) {
-		lr_err("cannot open %s: %s", r->results_path, strerror(errno));
-		return -errno;
+		ret = -errno;
+		lr_err("cannot open %s: %s", r->results_path, strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -226,6 +228,8 @@ static int nobody_up(struct cl_run *r)
 
 static void finish(struct cl_run *r)
 {
+	uint64_t until = lr_now_ns() + 2000000000ull;
+
 	for (size_t i = 0; i < r->n_ag; i++) {
 		struct cl_agent *a = &r->ag[i];
 
@@ -233,7 +237,20 @@ static void finish(struct cl_run *r)
 			cl_send(r, a, json_pack("{s:s}", "type", "bye"));
 			lr_nbf_flush(&a->ch);
 		}
-		cl_agent_close(r, a);
+	}
+	r->closing = true;
+	for (size_t i = 0; i < r->n_ag; i++)
+		cl_agent_close(r, &r->ag[i]);
+	/* every ssh has its stdin closed: 2 s for all of them to end */
+	for (size_t i = 0; i < r->n_ag; i++) {
+		uint64_t now = lr_now_ns();
+
+		cl_reap(r, &r->ag[i],
+			now < until ? (int)((until - now) / 1000000) : 0);
+	}
+	for (size_t i = 0; i < r->n_ag; i++) {
+		struct cl_agent *a = &r->ag[i];
+
 		json_decref(a->hello);
 		json_decref(a->devices);
 		json_decref(a->preflight);
