@@ -266,14 +266,12 @@ Test(cluster, mtu_1500_is_named, .timeout = 240)
 
 Test(cluster, lossy_nic_is_named, .timeout = 240)
 {
-	fault_named("loss vr1/r1", FAULT_PHASES, "vr1/r1",
-		    "nic,errors");
+	fault_named("loss vr1/r1", FAULT_PHASES, "vr1/r1", "nic,errors");
 }
 
 Test(cluster, nic_down_is_named, .timeout = 240)
 {
-	fault_named("down vr4/r0", FAULT_PHASES, "vr4/r0",
-		    "nic,failed");
+	fault_named("down vr4/r0", FAULT_PHASES, "vr4/r0", "nic,failed");
 }
 
 Test(cluster_spine, slow_uplink_is_named, .timeout = 240)
@@ -345,9 +343,9 @@ Test(cluster, agent_killed_mid_phase_is_a_finding, .timeout = 120)
 
 	/* vr2's agent dies during the first round (agents are up ~1.5 s) */
 	vrack_capture(buf, sizeof(buf),
-		      "(sleep 3; for p in $(ip netns pids %s); do "
+		      "setsid sh -c 'sleep 3; for p in $(ip netns pids %s); do "
 		      "[ \"$(cat /proc/$p/comm)\" = linerate ] && kill -9 $p; "
-		      "done) >/dev/null 2>&1 & echo started",
+		      "done' >/dev/null 2>&1 & echo started",
 		      vrack_ns(&rack, "vr2"));
 	rc = cluster("--phases hosts,pairs");
 	show_log();
@@ -370,8 +368,9 @@ Test(cluster, sigint_then_resume_repeats_no_set, .timeout = 180)
 	/* interrupted in the second round (agents ~1.5 s, rounds ~2.6 s) */
 	snprintf(out, sizeof(out), "%s/out", rack.state);
 	snprintf(cmd, sizeof(cmd),
-		 "rm -rf %s; \"$LINERATE_BIN\" cluster %s --ssh '%s' --out %s "
-		 "--duration 2 --phases hosts,pairs >%s.log 2>&1 & p=$!; "
+		 "rm -rf %s; setsid -w \"$LINERATE_BIN\" cluster %s --ssh '%s' "
+		 "--out %s --duration 2 --phases hosts,pairs >%s.log 2>&1 & "
+		 "p=$!; "
 		 "sleep 5; kill -INT $p; wait $p; echo $?",
 		 out, vrack_must(&rack, "VRACK_TOPOLOGY"),
 		 vrack_must(&rack, "VRACK_SSH"), out, out);
@@ -419,12 +418,13 @@ Test(cluster, slurm_launcher_runs_the_rack, .timeout = 180)
 	int rc;
 
 	snprintf(out, sizeof(out), "%s/out", rack.state);
-	snprintf(cmd, sizeof(cmd),
-		 "rm -rf %s; SLURM_CONF=%s salloc -N4 \"$LINERATE_BIN\" "
-		 "cluster %s --launcher slurm --remote-linerate "
-		 "\"$LINERATE_BIN\" --out %s --duration 2 --rounds 1 "
-		 "--phases hosts,pairs >%s.log 2>&1; echo $?",
-		 out, conf, vrack_must(&rack, "VRACK_TOPOLOGY"), out, out);
+	snprintf(
+		cmd, sizeof(cmd),
+		"rm -rf %s; SLURM_CONF=%s setsid -w salloc -N4 \"$LINERATE_BIN\" "
+		"cluster %s --launcher slurm --remote-linerate "
+		"\"$LINERATE_BIN\" --out %s --duration 2 --rounds 1 "
+		"--phases hosts,pairs >%s.log 2>&1; echo $?",
+		out, conf, vrack_must(&rack, "VRACK_TOPOLOGY"), out, out);
 	vrack_capture(buf, sizeof(buf), "%s", cmd);
 	show_log();
 	rc = atoi(buf);
