@@ -134,31 +134,31 @@ Test(pair_args, verbs_default_qps)
 		     -1, "%s", errbuf);
 	cr_assert_eq(pc.params.streams, 4);
 	cr_assert(strstr(pc.qps_why, "16 READs in flight"), "%s", pc.qps_why);
-	json_decref(pc.opts);
+	release(pc.opts);
 	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--op",
 			   "read", "--qps", "1"),
 		     -1, "%s", errbuf);
 	cr_assert_eq(pc.params.streams, 1);
 	cr_assert_str_eq(pc.qps_why, "");
-	json_decref(pc.opts);
+	release(pc.opts);
 	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--size",
 			   "1M"),
 		     -1, "%s", errbuf);
 	cr_assert_eq(pc.params.streams, 8);
-	json_decref(pc.opts);
+	release(pc.opts);
 	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs"), -1,
 		     "%s", errbuf);
 	cr_assert_eq(pc.params.streams, 1, "WRITE below 1 MiB keeps 1 QP");
-	json_decref(pc.opts);
+	release(pc.opts);
 	cr_assert_eq(PARSE(&pc, "--peer", "h", "--size", "4M"), -1, "%s",
 		     errbuf);
 	cr_assert_eq(pc.params.streams, 1, "tcp keeps 1 stream");
-	json_decref(pc.opts);
+	release(pc.opts);
 	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--op",
 			   "read", "--latency", "--op", "write"),
 		     -1, "%s", errbuf);
 	cr_assert_eq(pc.params.streams, 1, "latency keeps 1 QP");
-	json_decref(pc.opts);
+	release(pc.opts);
 }
 
 Test(pair_args, numa_and_cpus)
@@ -170,7 +170,7 @@ Test(pair_args, numa_and_cpus)
 	cr_assert_eq(pc.place.numa, LR_NUMA_NODE);
 	cr_assert_eq(pc.place.node, 1);
 	cr_assert(pc.place.have_cpus && CPU_ISSET(3, &pc.place.cpus));
-	json_decref(pc.opts);
+	release(pc.opts);
 	cr_assert_eq(PARSE(&pc, "--peer", "h", "--numa", "far"), 2);
 	cr_assert(strstr(errbuf, "--numa: 'far'"), "%s", errbuf);
 }
@@ -188,5 +188,5 @@ Test(pair_args, verbs_threads_need_a_qp_each)
 	cr_assert_eq(PARSE(&pc, "--peer", "h", "--transport", "verbs", "--qps",
 			   "4", "--threads", "2"),
 		     -1, "%s", errbuf);
-	json_decref(pc.opts);
+	release(pc.opts);
 }
