@@ -278,11 +278,12 @@ int cl_launch(struct cl_run *r, struct cl_agent *a)
 	hello = hello_msg(r->o->launcher == LR_LAUNCH_SLURM ? r->secret : NULL);
 	ret = lr_nbf_queue(&a->ch, hello);
 	json_decref(hello);
-	if (!ret)
-		ret = lr_nbf_queue(&a->ch,
-				   json_pack("{s:s}", "type", "agent")) ?
-			      -ENOMEM :
-			      0;
+	if (!ret) {
+		json_t *m = json_pack("{s:s}", "type", "agent");
+
+		ret = lr_nbf_queue(&a->ch, m);
+		json_decref(m);
+	}
 	return ret;
 }
 

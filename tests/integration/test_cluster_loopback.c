@@ -95,6 +95,16 @@ static int cluster(struct proc *p, const char *const *extra)
 	return proc_wait(p, 50000);
 }
 
+/* The process's stderr, kept until the next call (freed then). */
+static const char *err_of(const struct proc *p)
+{
+	static char *text;
+
+	free(text);
+	text = proc_slurp(p->err);
+	return text ? text : "";
+}
+
 static json_t *load(const char *name)
 {
 	char path[256];
@@ -120,8 +130,8 @@ Test(cluster_lo, agents_run_a_round_and_every_file_is_written)
 	int rc = cluster(&p, extra), lines = 0;
 
 	/* loopback is not a 100G NIC: pass or findings, but it ran */
-	cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, proc_slurp(p.err));
-	cr_assert(strstr(proc_slurp(p.err), "inside traffic windows"));
+	cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, err_of(&p));
+	cr_assert(strstr(err_of(&p), "inside traffic windows"));
 	hosts = load("hosts.json");
 	json_object_foreach(json_object_get(hosts, "servers"), name, h) {
 		cr_assert_str_eq(
@@ -189,7 +199,7 @@ Test(cluster_lo, an_earlier_run_needs_resume)
 	cluster(&p, extra);
 	proc_cleanup(&p);
 	cr_assert_eq(cluster(&p, extra), 2);
-	cr_assert(strstr(proc_slurp(p.err), "--resume continues it"));
+	cr_assert(strstr(err_of(&p), "--resume continues it"));
 	proc_cleanup(&p);
 }
 
@@ -199,8 +209,8 @@ Test(cluster_lo, hosts_outside_the_topology_is_bad_input)
 	struct proc p;
 
 	cr_assert_eq(cluster(&p, extra), 2);
-	cr_assert(strstr(proc_slurp(p.err), "'n5' is not a server of"), "%s",
-		  proc_slurp(p.err));
+	cr_assert(strstr(err_of(&p), "'n5' is not a server of"), "%s",
+		  err_of(&p));
 	proc_cleanup(&p);
 }
 
@@ -210,8 +220,7 @@ Test(cluster_lo, ssh_command_that_does_not_exist_is_bad_input)
 	struct proc p;
 
 	cr_assert_eq(cluster(&p, extra), 2);
-	cr_assert(strstr(proc_slurp(p.err), "no such command"), "%s",
-		  proc_slurp(p.err));
+	cr_assert(strstr(err_of(&p), "no such command"), "%s", err_of(&p));
 	proc_cleanup(&p);
 }
 
@@ -232,9 +241,9 @@ Test(cluster_lo, names_that_do_not_resolve_are_bad_input)
 		   "exit 255\n",
 		   0755);
 	cr_assert_eq(cluster(&p, extra), 2);
-	cr_assert(strstr(proc_slurp(p.err), "Could not resolve hostname n2"),
-		  "%s", proc_slurp(p.err));
-	cr_assert(strstr(proc_slurp(p.err), "no agent could start"));
+	cr_assert(strstr(err_of(&p), "Could not resolve hostname n2"), "%s",
+		  err_of(&p));
+	cr_assert(strstr(err_of(&p), "no agent could start"));
 	proc_cleanup(&p);
 }
 
@@ -262,7 +271,7 @@ Test(cluster_lo, a_server_that_fails_is_a_finding_the_others_run)
 		"exec \"$@\"\n",
 		0755);
 	rc = cluster(&p, extra);
-	cr_assert_eq(rc, 1, "exit %d: %s", rc, proc_slurp(p.err));
+	cr_assert_eq(rc, 1, "exit %d: %s", rc, err_of(&p));
 	rep = load("report.json");
 	json_array_foreach(json_object_get(rep, "findings"), i, f)
 		found |= !strcmp(json_string_value(
@@ -288,17 +297,16 @@ Test(cluster_lo, listen_with_a_secret_refuses_strangers)
 	json_t *hello = NULL;
 	uint16_t port = 0;
 	struct proc p;
-	char *log;
+	const char *log;
 	int fd, ret;
 
 	setenv("LINERATE_SECRET", secret, 1);
 	proc_start(&p, words);
 	unsetenv("LINERATE_SECRET");
 	for (int i = 0; i < 100 && !port; i++) {
-		log = proc_slurp(p.err);
+		log = err_of(&p);
 		if (log && strstr(log, "port "))
 			port = (uint16_t)atoi(strstr(log, "port ") + 5);
-		free(log);
 		usleep(20000);
 	}
 	cr_assert_gt(port, 0, "serve did not say its port");
