@@ -341,11 +341,14 @@ Test(cluster, agent_killed_mid_phase_is_a_finding, .timeout = 120)
 	json_t *rep;
 	int rc;
 
-	/* vr2's agent dies during the first round (agents are up ~1.5 s) */
+	/* vr2's agent dies in the first round: 1.5 s after it started
+	 * (agents come up within ~1.5 s; a round takes ~2.7 s) */
 	vrack_capture(buf, sizeof(buf),
-		      "setsid sh -c 'sleep 3; for p in $(ip netns pids %s); do "
-		      "[ \"$(cat /proc/$p/comm)\" = linerate ] && kill -9 $p; "
-		      "done' >/dev/null 2>&1 & echo started",
+		      "setsid sh -c 'a=; for i in $(seq 300); do "
+		      "for p in $(ip netns pids %s); do "
+		      "[ \"$(cat /proc/$p/comm)\" = linerate ] && a=$p; done; "
+		      "[ -n \"$a\" ] && break; sleep 0.1; done; "
+		      "sleep 1.5; kill -9 $a' >/dev/null 2>&1 & echo started",
 		      vrack_ns(&rack, "vr2"));
 	rc = cluster("--phases hosts,pairs");
 	show_log();
