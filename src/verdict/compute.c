@@ -220,6 +220,15 @@ static int model_set(struct lr_verdict *v, struct vd_set *s)
 		struct vd_flow *f = &v->flows[gi[i]];
 		const struct lr_flow *m = &g.flows[i];
 
+		if (m->unknown != LR_UNKNOWN_NONE) {
+			/* a limit that may bind is unknown: not "below" */
+			f->verdict = VD_NOJUDGE;
+			f->limited_by = vd_fmt("cannot judge: %s",
+					       lr_unknown_name(m->unknown));
+			if (!f->limited_by)
+				ret = -ENOMEM;
+			continue;
+		}
 		f->expected = lr_floor_dp(m->rate, 4);
 		f->ecmp_slowest = lr_floor_dp(m->ecmp_slowest, 4);
 		f->limit_kind = g.res[m->limited_by].kind;

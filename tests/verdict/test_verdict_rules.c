@@ -318,3 +318,25 @@ Test(rules, failed)
 		     0);
 	cr_assert_str_eq(compute(), "failed:n1/m1 -> n2/m1");
 }
+
+/*
+ * 64-byte messages on a NIC whose message rate the topology does not give:
+ * the model cannot judge them (lr_flow.unknown), so neither pass nor below.
+ */
+Test(rules, cannot_judge_small_messages)
+{
+	json_t *d = result_doc("n1/m0", "n2/m0", "a", 3.0, NAN, NAN);
+
+	json_object_set_new(json_object_get(d, "params"), "msg_size",
+			    json_integer(64));
+	cr_assert_eq(lr_verdict_add_result(v, d, "t", NULL, NULL), 0);
+	json_decref(d);
+	cr_assert_str_eq(compute(), "cannot-judge:cannot judge: "
+				    "unknown-message-rate");
+	cr_assert_str_eq(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(rep, "flows"), 0),
+			"verdict")),
+		"cannot judge");
+	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_OK);
+}
