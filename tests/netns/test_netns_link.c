@@ -71,6 +71,11 @@ static void load_profile(void)
 		nominal = lr_topo_nic_rate(t, n);
 		rate = nominal / 4;
 	}
+	/* LINERATE_NETNS_GBPS: another link rate (e.g. 1 for the rack's
+	 * own), to measure the margins below at more than one rate */
+	if (getenv("LINERATE_NETNS_GBPS"))
+		rate = atof(getenv("LINERATE_NETNS_GBPS"));
+	cr_assert(rate > 0.001 && rate <= nominal, "link rate %g Gb/s", rate);
 	profile.name = NULL; /* borrowed strings die with the topology */
 	lr_topo_free(t);
 	lr_diags_free(&d);
@@ -360,19 +365,47 @@ static void inject_loss(void)
 		     0, "cannot add the nftables drop rule");
 }
 
+/* The sender's retransmits of c2s (the client's TCP_INFO). */
+static json_t *retransmits(json_t *doc)
+{
+	json_t *rt = json_object_get(c2s(doc), "retransmits");
+
+	cr_assert(json_is_object(rt), "no retransmits in the result");
+	return rt;
+}
+
 /*
- * Loss on the link. What the result shows of it: throughput, and in the
- * netdev counters the receiver's ACK rate. veth counts a packet in the
- * receiver's rx counters before the ingress hook drops it, and no netdev
- * counter counts the drop; TCP retransmits are not netdev counters at all.
- * But every segment arriving behind a hole is acknowledged at once
- * (duplicate ACKs with SACK blocks), so the receiving NIC sends several
- * times more packets per segment received than on a clean link, where
- * ACKs are delayed and coalesced.
+ * Loss on the link, and what the results show of it. No model gives TCP's
+ * throughput under random loss (it depends on the link rate, the RTT and
+ * how the congestion control recovers), so this asserts what holds at any
+ * rate, with margins measured at both 250 Mb/s and 1 Gb/s
+ * (LINERATE_NETNS_GBPS=1; 9 runs on 2 cores under the measurement lock,
+ * 5 at 250 Mb/s, 4 at 1 Gb/s, plain build, 2 more at 250 Mb/s in both
+ * builds):
+ *
+ * - Retransmits: every data segment sent, retransmissions included, meets
+ *   the same 1-in-4 drop, and each drop is repaired by one retransmission,
+ *   so in steady state retransmitted / sent = 0.25. Measured 0.2445 to
+ *   0.2604 at both rates (3,200 to 5,500 segments a run: a binomial spread
+ *   of about 0.007). Asserted within a factor 1.25 (0.20 to 0.3125): six
+ *   times the largest deviation seen. The clean link retransmitted 0 of
+ *   10,400 (250 Mb/s) and of 41,000 (1 Gb/s) segments; asserted below 1%.
+ * - Throughput: below the clean run. Measured 0.13 to 0.32 of it at
+ *   250 Mb/s, 0.07 to 0.16 at 1 Gb/s, and 0.56 once at 250 Mb/s on a fresh
+ *   Debian 12 machine (issue 8). Asserted below 0.8.
+ * - The receiver's ACKs per segment received: every segment behind a hole
+ *   is acknowledged at once (duplicate ACKs with SACK blocks), where a clean
+ *   link delays and coalesces them. Measured 3.4 to 4.0 times the clean
+ *   figure at 250 Mb/s, 3.1 to 3.4 at 1 Gb/s; asserted above 2 times.
  */
+#define LOSS 0.25
+#define LOSS_FACTOR 1.25
+#define CLEAN_RETRANS_MAX 0.01
+#define LOSS_GBPS_MAX 0.8
+#define LOSS_ACKS_MIN 2.0
 Test(netns, loss_lowers_throughput_and_shows_in_counters, .timeout = 60)
 {
-	double base_gbps, loss_gbps, base_acks, loss_acks;
+	double base_gbps, loss_gbps, base_acks, loss_acks, base_rt, loss_rt;
 	json_t *base, *loss;
 
 	if (sh("command -v nft >/dev/null && command -v ethtool >/dev/null"))
@@ -395,13 +428,29 @@ Test(netns, loss_lowers_throughput_and_shows_in_counters, .timeout = 60)
 	loss_gbps = num(c2s(loss), "gbps");
 	base_acks = acks_per_segment(base);
 	loss_acks = acks_per_segment(loss);
-	cr_log_info("clean: %.4f Gb/s, %.3f ACKs per segment; 25%% loss: "
-		    "%.4f Gb/s, %.3f ACKs per segment",
-		    base_gbps, base_acks, loss_gbps, loss_acks);
-	cr_assert_lt(loss_gbps, 0.5 * base_gbps,
+	base_rt = num(retransmits(base), "ratio");
+	loss_rt = num(retransmits(loss), "ratio");
+	cr_log_info(
+		"%.3f Gb/s link; clean: %.4f Gb/s, %.3f ACKs per segment, "
+		"%.0f of %.0f segments retransmitted (%.4f); 25%% loss: "
+		"%.4f Gb/s (%.3f of clean), %.3f ACKs per segment (%.2f x), "
+		"%.0f of %.0f segments retransmitted (%.4f)",
+		rate, base_gbps, base_acks, num(retransmits(base), "segments"),
+		num(retransmits(base), "segments_sent"), base_rt, loss_gbps,
+		loss_gbps / base_gbps, loss_acks, loss_acks / base_acks,
+		num(retransmits(loss), "segments"),
+		num(retransmits(loss), "segments_sent"), loss_rt);
+	cr_assert_gt(num(retransmits(loss), "segments"), 0,
+		     "25%% loss and no retransmit");
+	cr_assert(loss_rt > LOSS / LOSS_FACTOR && loss_rt < LOSS * LOSS_FACTOR,
+		  "25%% loss: %.4f of the segments sent were retransmitted",
+		  loss_rt);
+	cr_assert_lt(base_rt, CLEAN_RETRANS_MAX,
+		     "clean link: %.4f of the segments retransmitted", base_rt);
+	cr_assert_lt(loss_gbps, LOSS_GBPS_MAX * base_gbps,
 		     "25%% loss: %.4f Gb/s, clean: %.4f Gb/s", loss_gbps,
 		     base_gbps);
-	cr_assert_gt(loss_acks, 2 * base_acks,
+	cr_assert_gt(loss_acks, LOSS_ACKS_MIN * base_acks,
 		     "25%% loss: %.3f ACKs per segment, clean: %.3f", loss_acks,
 		     base_acks);
 	release(base);
