@@ -77,19 +77,20 @@ static struct lr_verdict *verdict_with(const struct cl_run *r,
 	return v;
 }
 
+/* Whether a finding names this server or this NIC itself (not a flow or
+ * a pair that merely starts with it). */
 static bool named(const json_t *findings, const char *srv, const char *nic)
 {
+	char both[300];
 	const json_t *f;
-	size_t i, n = strlen(srv);
+	size_t i;
 
+	snprintf(both, sizeof(both), "%s/%s", srv, nic);
 	json_array_foreach(findings, i, f) {
 		const char *s =
 			json_string_value(json_object_get(f, "subject"));
 
-		/* "vr2", "vr2/r1", "vr2/r1 <-> vr3/r1" */
-		if (s && !strncmp(s, srv, n) &&
-		    (!s[n] ||
-		     (s[n] == '/' && !strncmp(s + n + 1, nic, strlen(nic)))))
+		if (s && (!strcmp(s, srv) || !strcmp(s, both)))
 			return true;
 	}
 	return false;
