@@ -42,16 +42,23 @@ static bool in_phase(const struct lr_verdict *v, const struct vd_finding *f,
 	return false;
 }
 
-static struct jcase *jcase(struct jsuite *s, const char *name)
+/* A new case (the caller knows it is new). */
+static struct jcase *jpush(struct jsuite *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i].name, name))
-			return &s->v[i];
 	if (vd_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))
 		return NULL;
 	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
 	s->v[s->n].name = name;
 	return &s->v[s->n++];
+}
+
+/* The case of a finding's subject, added if new (a few findings). */
+static struct jcase *jcase(struct jsuite *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i].name, name))
+			return &s->v[i];
+	return jpush(s, name);
 }
 
 static int cases(const struct lr_verdict *v, const char *phase,
@@ -70,9 +77,9 @@ static int cases(const struct lr_verdict *v, const char *phase,
 			uint32_t srv = t->nics[ends[e]].server;
 
 			if (!seen[t->n_nics + srv]++ &&
-			    !jcase(s, t->servers[srv].name))
+			    !jpush(s, t->servers[srv].name))
 				return -ENOMEM;
-			if (!seen[ends[e]]++ && !jcase(s, names[ends[e]]))
+			if (!seen[ends[e]]++ && !jpush(s, names[ends[e]]))
 				return -ENOMEM;
 		}
 	}
