@@ -323,6 +323,12 @@ enum lr_pattern {
 
 const char *lr_pattern_name(enum lr_pattern p);
 int lr_pattern_parse(const char *s, enum lr_pattern *p);
+/*
+ * Flows of the all-to-all pattern (every NIC to same-rail NICs under other
+ * leaves) among the servers with alive[server] (NULL: all), counted without
+ * building them; SIZE_MAX when out of memory.
+ */
+size_t lr_pattern_alltoall_count(const struct lr_topo *t, const bool *alive);
 /* Build the flows of a pattern into an initialised graph. */
 int lr_pattern_build(struct lr_graph *g, enum lr_pattern p);
 

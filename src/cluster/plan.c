@@ -213,39 +213,6 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Flows of all-to-all across leaves over the alive servers, uncounted. */
-static size_t count_all_to_all(const struct lr_topo *t, const bool *alive)
-{
-	uint64_t *k = malloc((t->n_nics + 1) * sizeof(*k));
-	size_t m = 0, n = 0, rail_n = 0, leaf_n = 0;
-
-	if (!k)
-		return SIZE_MAX;
-	for (uint32_t i = 0; i < t->n_nics; i++)
-		if (!alive || alive[t->nics[i].server])
-			k[m++] = (uint64_t)nic_rail(t, i) << 32 |
-				 (uint32_t)t->nics[i].leaf;
-	qsort(k, m, sizeof(*k), cmp_u64);
-	for (size_t i = 0; i < m; i++) {
-		bool new_rail = !i || k[i] >> 32 != k[i - 1] >> 32;
-
-		if (new_rail) {
-			n += rail_n * rail_n;
-			rail_n = 0;
-		}
-		if (new_rail || k[i] != k[i - 1]) {
-			n -= leaf_n * leaf_n;
-			leaf_n = 0;
-		}
-		rail_n++;
-		leaf_n++;
-	}
-	n += rail_n * rail_n;
-	n -= leaf_n * leaf_n;
-	free(k);
-	return n;
-}
-
 /*
  * The model's pattern as a set: its flows among alive servers, a -> z and
  * z -> a merged into one bidirectional flow whose client is the lower NIC.
@@ -307,7 +274,7 @@ int lr_plan_fabric(struct lr_plan *p, const struct lr_topo *t,
 	ret = pattern_set(p, t, alive, LR_PAT_BISECTION);
 	if (ret)
 		return ret;
-	a2a = count_all_to_all(t, alive);
+	a2a = lr_pattern_alltoall_count(t, alive);
 	if (a2a > max_flows) {
 		*skipped = true;
 		return 0;

@@ -99,23 +99,29 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static uint64_t rail_leaf_key(const struct lr_topo *t, size_t nic)
+{
+	const struct lr_nic *n = &t->nics[nic];
+
+	return (uint64_t)lr_topo_nic_tmpl(t, n)->rail << 32 | (uint32_t)n->leaf;
+}
+
 /*
  * Flows of all-to-all without building them: per rail, n^2 minus the pairs
- * under one leaf. Keys (rail, leaf) sorted give both counts. SIZE_MAX when
- * out of memory.
+ * under one leaf. Keys (rail, leaf) sorted give both counts.
  */
-static size_t count_all_to_all(const struct lr_topo *t)
+size_t lr_pattern_alltoall_count(const struct lr_topo *t, const bool *alive)
 {
 	uint64_t *k = malloc((t->n_nics + 1) * sizeof(*k));
-	size_t n = 0, rail_n = 0, leaf_n = 0;
+	size_t m = 0, n = 0, rail_n = 0, leaf_n = 0;
 
 	if (!k)
 		return SIZE_MAX;
 	for (size_t i = 0; i < t->n_nics; i++)
-		k[i] = (uint64_t)lr_topo_nic_tmpl(t, &t->nics[i])->rail << 32 |
-		       (uint32_t)t->nics[i].leaf;
-	qsort(k, t->n_nics, sizeof(*k), cmp_u64);
-	for (size_t i = 0; i < t->n_nics; i++) {
+		if (!alive || alive[t->nics[i].server])
+			k[m++] = rail_leaf_key(t, i);
+	qsort(k, m, sizeof(*k), cmp_u64);
+	for (size_t i = 0; i < m; i++) {
 		bool new_rail = !i || k[i] >> 32 != k[i - 1] >> 32;
 
 		if (new_rail) {
@@ -138,7 +144,7 @@ static size_t count_all_to_all(const struct lr_topo *t)
 static int all_to_all(struct lr_graph *g)
 {
 	const struct lr_topo *t = g->topo;
-	size_t n = count_all_to_all(t);
+	size_t n = lr_pattern_alltoall_count(t, NULL);
 	int ret = 0;
 
 	if (n > MAX_FLOWS) {
