@@ -394,6 +394,24 @@ static bool accept_starved(int lfd, int err, int *spare, bool *logged)
 	return true;
 }
 
+/*
+ * After an accept: the spare must exist before a client takes a session,
+ * or a descriptor freed while accept() blocked goes to a session and the
+ * next client waits in the backlog with nobody to tell it (the sessions
+ * hold every descriptor). Without a spare, this client is turned away on
+ * its own descriptor, which then becomes the spare. False: refused.
+ */
+static bool keep_spare(int fd, int *spare)
+{
+	if (*spare >= 0)
+		return true;
+	*spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (*spare >= 0)
+		return true;
+	srv_refuse(fd, "server busy: out of file descriptors");
+	return false;
+}
+
 int lr_serve_tcp(const struct lr_serve_opts *o)
 {
 	uint16_t port = 0;
@@ -420,6 +438,8 @@ int lr_serve_tcp(const struct lr_serve_opts *o)
 			break;
 		}
 		logged = false;
+		if (!keep_spare(fd, &spare))
+			continue;
 		lr_serve_conn(fd, o);
 		if (o->once)
 			break;
