@@ -21,6 +21,13 @@ const struct vd_limits vd_limits = {
 	.min_error_delta = 1,
 	/* a server's NICs are "alone" in a set when only one is active */
 	.host_alone_share = 1,
+	/* an interval below half the expectation: the flow stopped for at
+	 * least half an interval (0.5 s at the default 1 s), far beyond a
+	 * host's scheduling delay (milliseconds) or one TCP retransmission
+	 * timeout (200 ms): a flap, a pause storm, a reset. An interval
+	 * between this and (1 - tolerance) x expected is a dip: a note, as
+	 * a loaded host pausing a sender for tens of milliseconds shows */
+	.stopped = 0.5,
 	/* per-interval rates kept per flow (the HTML plots) */
 	.max_intervals = 600,
 };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * intermittent: the interval minimum below the expectation while the
- * median passes (flaps, pauses). On a NIC when it shows with two or more
- * partners, else on the link of the flow.
+ * median passes. A fault when an interval fell below vd_limits.stopped x
+ * the expectation (the flow stopped: flaps, pause storms), else a note
+ * (dips). On a NIC when it shows with two or more partners, else on the
+ * link of the flow.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,13 +40,35 @@ static size_t partners(const struct lr_verdict *v, long nic)
 	return k;
 }
 
+static bool stops(const struct vd_flow *f)
+{
+	return f->iv_min < vd_limits.stopped * f->expected;
+}
+
+/* Whether any of the n flows fl that dip stops. */
+static bool any_stops(const struct lr_verdict *v, const uint32_t *fl,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (dips(v, &v->flows[fl[i]]) && stops(&v->flows[fl[i]]))
+			return true;
+	return false;
+}
+
 static int finding(struct lr_verdict *v, const char *subject,
 		   const uint32_t *fl, size_t n, long nic)
 {
+	bool fault = any_stops(v, fl, n);
 	struct vd_finding *f = vd_finding_add(
-		v, subject, "intermittent", true,
-		"interval minimum below the expectation while the median "
-		"passes: the rate drops from time to time (flaps, pauses)");
+		v, subject, "intermittent", fault,
+		fault ? "an interval below %.0f%% of the expectation while the "
+			"median passes: the flow stops from time to time "
+			"(flaps, pause storms, resets)"
+		      : "interval minimum below the expectation, above %.0f%% "
+			"of it, while the median passes: the rate dips from "
+			"time to time (a loaded host pausing a sender, "
+			"congestion); a note",
+		100 * vd_limits.stopped);
 
 	if (!f)
 		return -ENOMEM;

@@ -24,6 +24,7 @@ struct vd_limits {
 	double retrans_ratio; /* TCP retransmitted / sent segments: evidence */
 	double min_error_delta; /* an error counter rising by >= this */
 	double host_alone_share; /* "alone": <= this many NICs of the server */
+	double stopped; /* an interval below this x expected: a stop, a fault */
 	unsigned max_intervals; /* per-interval rates kept per flow */
 };
 

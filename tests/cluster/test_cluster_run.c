@@ -9,12 +9,12 @@
  * its rate within milliseconds; the verdict's own tolerance (the
  * topology's 5%) judges the figures. The machine has 2 cores shared with
  * everything else: a run whose verdict has a finding it should not have
- * is run again, up to ATTEMPTS times, as the netns suite does. Findings
- * of kind "intermittent" (an interval's minimum below the expectation
- * while the median passes) are not counted against a run: at 1 s
- * intervals they are the shared 2-core host pausing a sender, seen on
- * healthy NICs at a load average of 6-9; the fault tests are about where
- * the planted fault is found.
+ * is run again, up to ATTEMPTS times, as the netns suite does (logged as
+ * information: a Criterion warning fails the test program). Only faults
+ * count: notes, such as an "intermittent" dip (an interval above half the
+ * expectation, below the tolerance: the shared 2-core host pausing a
+ * sender, seen on healthy NICs at a load average of 6-9), do not; the
+ * fault tests are about where the planted fault is found.
  * Needs root (skips otherwise).
  */
 #include <math.h>
@@ -101,9 +101,7 @@ static void show_log(void)
 
 static bool counted(const json_t *f)
 {
-	const char *k = json_string_value(json_object_get(f, "kind"));
-
-	return !k || strcmp(k, "intermittent");
+	return json_is_true(json_object_get(f, "fault"));
 }
 
 /* Findings that count (see above). */
@@ -182,20 +180,19 @@ Test(cluster, healthy_rack_passes_with_the_model_figures, .timeout = 240)
 	int rc = -1;
 	size_t i;
 
-	for (int a = 0; a < ATTEMPTS && (rc < 0 || n_findings(rep)); a++) {
+	for (int a = 0; a < ATTEMPTS && (rc != 0 || n_findings(rep)); a++) {
 		json_decref(rep);
 		rc = cluster("--phases hosts,pairs");
 		rep = load_json("report.json");
 		findings_text(rep, found, sizeof(found));
 		if (rc)
-			cr_log_warn("attempt %d: exit %d: %s", a + 1, rc,
+			cr_log_info("attempt %d: exit %d: %s", a + 1, rc,
 				    found);
 	}
 	show_log();
 	cr_assert_eq(n_findings(rep), 0, "a healthy rack: found %s", found);
-	/* exit 0 and "pass" unless the host paused a sender (above) */
-	cr_assert(rc == 0 || json_array_size(json_object_get(rep, "findings")),
-		  "exit %d without findings", rc);
+	/* no fault: exit 0, whatever notes there are */
+	cr_assert_eq(rc, 0, "exit %d without faults", rc);
 	/* 3 rounds x 2 pairs of servers x 2 NICs, both directions each;
 	 * rail-aligned NIC pairs under non-blocking leaves: every flow's
 	 * expectation is the lone NIC's TCP goodput, 250M x 8948 / 9014 */
@@ -264,8 +261,6 @@ static void fault_named(const char *fault, const char *phases,
 		rc = cluster(phases);
 		rep = load_json("report.json");
 		findings_text(rep, found, sizeof(found));
-		n = json_array_size(json_object_get(rep, "findings"));
-		ok = rc == 1 && n > 0;
 		n = n_findings(rep);
 		ok = rc == 1 && n > 0;
 		json_array_foreach(json_object_get(rep, "findings"), i, f) {
@@ -280,7 +275,7 @@ static void fault_named(const char *fault, const char *phases,
 		}
 		json_decref(rep);
 		if (!ok)
-			cr_log_warn("%s, attempt %d: exit %d: %s", fault, a + 1,
+			cr_log_info("%s, attempt %d: exit %d: %s", fault, a + 1,
 				    rc, found);
 	}
 	show_log();

@@ -223,6 +223,19 @@ Test(rules, intermittent)
 	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_BELOW);
 }
 
+/* An interval at 80% (above vd_limits.stopped): a dip, a note, exit 0. */
+Test(rules, intermittent_dip_is_a_note)
+{
+	json_t *d = result_doc("n1/m0", "n2/m0", "a", GOOD, 80.0, GOOD);
+
+	cr_assert_eq(lr_verdict_add_result(v, d, "t", NULL, NULL), 0);
+	json_decref(d);
+	add(v, "n3/m0", "n4/m0", "a", GOOD);
+	cr_assert_str_eq(compute(), "intermittent:n1/m0 -> n2/m0");
+	cr_assert(strstr(cause("intermittent"), "dips"));
+	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_OK);
+}
+
 Test(rules, intermittent_nic)
 {
 	json_t *d = result_doc("n1/m0", "n2/m0", "a", GOOD, 20.0, GOOD);
