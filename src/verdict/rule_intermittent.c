@@ -46,8 +46,7 @@ static bool stops(const struct vd_flow *f)
 }
 
 /* Whether any of the n flows fl that dip stops. */
-static bool any_stops(const struct lr_verdict *v, const uint32_t *fl,
-		      size_t n)
+static bool any_stops(const struct lr_verdict *v, const uint32_t *fl, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (dips(v, &v->flows[fl[i]]) && stops(&v->flows[fl[i]]))
@@ -63,8 +62,8 @@ static int finding(struct lr_verdict *v, const char *subject,
 		v, subject, "intermittent", fault,
 		fault ? "an interval below %.0f%% of the expectation while the "
 			"median passes: the flow stops from time to time "
-			"(flaps, pause storms, resets)"
-		      : "interval minimum below the expectation, above %.0f%% "
+			"(flaps, pause storms, resets)" :
+			"interval minimum below the expectation, above %.0f%% "
 			"of it, while the median passes: the rate dips from "
 			"time to time (a loaded host pausing a sender, "
 			"congestion); a note",
