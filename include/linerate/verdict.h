@@ -86,6 +86,12 @@ void lr_verdict_print_text(const struct lr_verdict *v, FILE *out);
  * failure). run: an optional object copied in as "run" (timings, phases).
  */
 json_t *lr_verdict_json(const struct lr_verdict *v, const json_t *run);
+/*
+ * The same document printed to out (and a newline) as a stream, without
+ * the tree: what `report --json` writes. 0, -EIO or -ENOMEM.
+ */
+int lr_verdict_print_json(const struct lr_verdict *v, const json_t *run,
+			  FILE *out);
 /* JUnit XML / self-contained HTML, written atomically. 0 or -errno. */
 int lr_verdict_write_junit(const struct lr_verdict *v, const char *path);
 int lr_verdict_write_html(const struct lr_verdict *v, const char *path);

@@ -137,16 +137,8 @@ static int render(struct lr_verdict *v, const struct opts *o)
 	if (ret)
 		return LR_EXIT_RUNTIME;
 	if (o->json) {
-		json_t *j = lr_verdict_json(v, NULL);
-
-		if (!j ||
-		    json_dumpf(j, stdout,
-			       JSON_INDENT(2) | JSON_REAL_PRECISION(10)) ||
-		    fputc('\n', stdout) == EOF) {
-			json_decref(j);
+		if (lr_verdict_print_json(v, NULL, stdout))
 			return LR_EXIT_RUNTIME;
-		}
-		json_decref(j);
 	} else {
 		lr_verdict_print_text(v, stdout);
 	}

@@ -1,147 +1,238 @@
 // SPDX-License-Identifier: MIT
-/* The document "linerate.report/1" (README.md, "Reports"). */
-#include <math.h>
+/*
+ * The document "linerate.report/1" (README.md, "Reports"), written as a
+ * stream (jw.h): one definition of the document, the tree of
+ * lr_verdict_json() is parsed from the same text.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vd.h"
+#include "jw.h"
 #include "summary.h"
 
-static json_t *num(double x)
+static void finding(struct jw *w, const struct vd_finding *f)
 {
-	return isnan(x) || isinf(x) ? json_null() :
-				      json_real(round(x * 1e4) / 1e4);
-}
-
-static json_t *str(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *strings(char *const *v, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-static json_t *finding(const struct vd_finding *f)
-{
-	json_t *j = json_object(), *flows = json_array();
-
-	json_object_set_new(j, "subject", json_string(f->subject));
-	json_object_set_new(j, "kind", json_string(f->kind));
-	json_object_set_new(j, "fault", json_boolean(f->fault));
-	json_object_set_new(j, "expected_gbps", num(f->expected));
-	json_object_set_new(j, "measured_gbps", num(f->measured));
-	json_object_set_new(j, "ratio", num(f->ratio));
-	json_object_set_new(j, "cause", json_string(f->cause));
-	json_object_set_new(j, "evidence", strings(f->evidence, f->n_evidence));
+	jw_obj(w);
+	jw_key(w, "subject");
+	jw_str(w, f->subject);
+	jw_key(w, "kind");
+	jw_str(w, f->kind);
+	jw_key(w, "fault");
+	jw_bool(w, f->fault);
+	jw_key(w, "expected_gbps");
+	jw_num4(w, f->expected);
+	jw_key(w, "measured_gbps");
+	jw_num4(w, f->measured);
+	jw_key(w, "ratio");
+	jw_num4(w, f->ratio);
+	jw_key(w, "cause");
+	jw_str(w, f->cause);
+	jw_key(w, "evidence");
+	jw_arr(w);
+	for (size_t i = 0; i < f->n_evidence; i++)
+		jw_str(w, f->evidence[i]);
+	jw_end(w);
+	jw_key(w, "flows");
+	jw_arr(w);
 	for (size_t i = 0; i < f->n_flows; i++)
-		json_array_append_new(flows, json_integer(f->flows[i]));
-	json_object_set_new(j, "flows", flows);
-	return j;
+		jw_int(w, f->flows[i]);
+	jw_end(w);
+	jw_end(w);
 }
 
-static json_t *flow(const struct lr_verdict *v, const struct vd_flow *f)
+static void flow(struct jw *w, const struct lr_verdict *v,
+		 const struct vd_flow *f)
 {
 	const struct vd_set *s = &v->sets[f->set];
-	json_t *j = json_object();
 
-	json_object_set_new(j, "src", json_string(f->src));
-	json_object_set_new(j, "dst", json_string(f->dst));
-	json_object_set_new(j, "set", str(s->id));
-	json_object_set_new(j, "phase", str(s->phase));
-	json_object_set_new(j, "round",
-			    f->round >= 0 ? json_integer(f->round) :
-					    json_null());
-	json_object_set_new(j, "direction", str(f->dir));
-	json_object_set_new(j, "where", str(f->where));
-	json_object_set_new(j, "verdict",
-			    json_string(vd_verdict_name(f->verdict)));
-	json_object_set_new(j, "measured_gbps", num(f->gbps));
-	json_object_set_new(j, "expected_gbps",
-			    f->verdict == VD_FAILED && !(f->expected > 0) ?
-				    json_null() :
-				    num(f->expected));
-	json_object_set_new(j, "ratio",
-			    f->verdict <= VD_ABOVE ? num(f->ratio) :
-						     json_null());
-	json_object_set_new(j, "ecmp_slowest_gbps",
-			    f->ecmp_slowest > 0 &&
-					    f->ecmp_slowest < f->expected ?
-				    num(f->ecmp_slowest) :
-				    json_null());
-	json_object_set_new(j, "limited_by", str(f->limited_by));
-	json_object_set_new(j, "interval_gbps",
-			    json_pack("{s:o, s:o, s:o}", "min", num(f->iv_min),
-				      "median", num(f->iv_med), "max",
-				      num(f->iv_max)));
-	if (f->error)
-		json_object_set_new(j, "error", json_string(f->error));
-	return j;
+	jw_obj(w);
+	jw_key(w, "src");
+	jw_str(w, f->src);
+	jw_key(w, "dst");
+	jw_str(w, f->dst);
+	jw_key(w, "set");
+	jw_str(w, s->id);
+	jw_key(w, "phase");
+	jw_str(w, s->phase);
+	jw_key(w, "round");
+	if (f->round >= 0)
+		jw_int(w, f->round);
+	else
+		jw_null(w);
+	jw_key(w, "direction");
+	jw_str(w, f->dir);
+	jw_key(w, "where");
+	jw_str(w, f->where);
+	jw_key(w, "verdict");
+	jw_str(w, vd_verdict_name(f->verdict));
+	jw_key(w, "measured_gbps");
+	jw_num4(w, f->gbps);
+	jw_key(w, "expected_gbps");
+	if (f->verdict == VD_FAILED && !(f->expected > 0))
+		jw_null(w);
+	else
+		jw_num4(w, f->expected);
+	jw_key(w, "ratio");
+	if (f->verdict <= VD_ABOVE)
+		jw_num4(w, f->ratio);
+	else
+		jw_null(w);
+	jw_key(w, "ecmp_slowest_gbps");
+	if (f->ecmp_slowest > 0 && f->ecmp_slowest < f->expected)
+		jw_num4(w, f->ecmp_slowest);
+	else
+		jw_null(w);
+	jw_key(w, "limited_by");
+	jw_str(w, f->limited_by);
+	jw_key(w, "interval_gbps");
+	jw_obj(w);
+	jw_key(w, "min");
+	jw_num4(w, f->iv_min);
+	jw_key(w, "median");
+	jw_num4(w, f->iv_med);
+	jw_key(w, "max");
+	jw_num4(w, f->iv_max);
+	jw_end(w);
+	if (f->error) {
+		jw_key(w, "error");
+		jw_str(w, f->error);
+	}
+	jw_end(w);
 }
 
-static json_t *summary(const struct vd_summary *s)
+static void count(struct jw *w, const char *key, size_t n)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-			 "servers", (json_int_t)s->n_servers, "nics",
-			 (json_int_t)s->n_nics, "flows", (json_int_t)s->n_flows,
-			 "pass", (json_int_t)s->by_verdict[VD_PASS], "below",
-			 (json_int_t)s->by_verdict[VD_BELOW], "above",
-			 (json_int_t)s->by_verdict[VD_ABOVE], "failed",
-			 (json_int_t)s->by_verdict[VD_FAILED], "cannot_judge",
-			 (json_int_t)s->by_verdict[VD_NOJUDGE], "worst_ratio",
-			 num(s->worst));
+	jw_key(w, key);
+	jw_int(w, (long long)n);
 }
 
-static json_t *sets(const struct lr_verdict *v)
+static void summary(struct jw *w, const struct vd_summary *s)
 {
-	json_t *a = json_array();
+	jw_obj(w);
+	count(w, "servers", s->n_servers);
+	count(w, "nics", s->n_nics);
+	count(w, "flows", s->n_flows);
+	count(w, "pass", s->by_verdict[VD_PASS]);
+	count(w, "below", s->by_verdict[VD_BELOW]);
+	count(w, "above", s->by_verdict[VD_ABOVE]);
+	count(w, "failed", s->by_verdict[VD_FAILED]);
+	count(w, "cannot_judge", s->by_verdict[VD_NOJUDGE]);
+	jw_key(w, "worst_ratio");
+	jw_num4(w, s->worst);
+	jw_end(w);
+}
 
+static void sets(struct jw *w, const struct lr_verdict *v)
+{
+	jw_arr(w);
 	for (size_t i = 0; i < v->n_sets; i++) {
 		const struct vd_set *s = &v->sets[i];
 
 		if (!s->n_flows)
 			continue;
-		json_array_append_new(
-			a, json_pack("{s:o, s:o, s:I, s:o, s:o}", "id",
-				     str(s->id), "phase", str(s->phase),
-				     "flows", (json_int_t)s->n_flows,
-				     "measured_gbps", num(s->aggregate),
-				     "expected_gbps", num(s->expected)));
+		jw_obj(w);
+		jw_key(w, "id");
+		jw_str(w, s->id);
+		jw_key(w, "phase");
+		jw_str(w, s->phase);
+		count(w, "flows", s->n_flows);
+		jw_key(w, "measured_gbps");
+		jw_num4(w, s->aggregate);
+		jw_key(w, "expected_gbps");
+		jw_num4(w, s->expected);
+		jw_end(w);
 	}
-	return a;
+	jw_end(w);
+}
+
+static void document(struct jw *w, const struct lr_verdict *v,
+		     const json_t *run)
+{
+	struct vd_summary s;
+
+	vd_summary(v, &s);
+	jw_obj(w);
+	jw_key(w, "schema");
+	jw_str(w, LR_REPORT_SCHEMA);
+	jw_key(w, "software");
+	jw_obj(w);
+	jw_key(w, "name");
+	jw_str(w, "linerate");
+	jw_key(w, "version");
+	jw_str(w, LINERATE_VERSION);
+	jw_end(w);
+	jw_key(w, "units");
+	jw_obj(w);
+	jw_key(w, "gbps");
+	jw_str(w, "10^9 bits of payload per second");
+	jw_end(w);
+	jw_key(w, "topology");
+	jw_str(w, v->topo->file);
+	jw_key(w, "tolerance");
+	jw_real(w, v->tolerance);
+	jw_key(w, "verdict");
+	jw_str(w, s.pass ? "pass" : "fail");
+	jw_key(w, "summary");
+	summary(w, &s);
+	jw_key(w, "findings");
+	jw_arr(w);
+	for (size_t i = 0; i < v->n_findings; i++)
+		finding(w, &v->findings[i]);
+	jw_end(w);
+	jw_key(w, "sets");
+	sets(w, v);
+	jw_key(w, "flows");
+	jw_arr(w);
+	for (size_t i = 0; i < v->n_flows; i++)
+		flow(w, v, &v->flows[i]);
+	jw_end(w);
+	if (run) {
+		jw_key(w, "run");
+		jw_json(w, run);
+	}
+	jw_end(w);
+}
+
+int lr_verdict_print_json(const struct lr_verdict *v, const json_t *run,
+			  FILE *out)
+{
+	struct jw *w = malloc(sizeof(*w));
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	jw_init(w, out);
+	document(w, v, run);
+	ret = jw_finish(w);
+	free(w);
+	if (!ret && fputc('\n', out) == EOF)
+		ret = -EIO;
+	return ret;
 }
 
 json_t *lr_verdict_json(const struct lr_verdict *v, const json_t *run)
 {
-	json_t *j = json_object(), *findings = json_array(),
-	       *flows = json_array();
-	struct vd_summary s;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_error_t err;
+	json_t *j = NULL;
+	int ret;
 
-	vd_summary(v, &s);
-	json_object_set_new(j, "schema", json_string(LR_REPORT_SCHEMA));
-	json_object_set_new(j, "software",
-			    json_pack("{s:s, s:s}", "name", "linerate",
-				      "version", LINERATE_VERSION));
-	json_object_set_new(
-		j, "units",
-		json_pack("{s:s}", "gbps", "10^9 bits of payload per second"));
-	json_object_set_new(j, "topology", str(v->topo->file));
-	json_object_set_new(j, "tolerance", json_real(v->tolerance));
-	json_object_set_new(j, "verdict",
-			    json_string(s.pass ? "pass" : "fail"));
-	json_object_set_new(j, "summary", summary(&s));
-	for (size_t i = 0; i < v->n_findings; i++)
-		json_array_append_new(findings, finding(&v->findings[i]));
-	json_object_set_new(j, "findings", findings);
-	json_object_set_new(j, "sets", sets(v));
-	for (size_t i = 0; i < v->n_flows; i++)
-		json_array_append_new(flows, flow(v, &v->flows[i]));
-	json_object_set_new(j, "flows", flows);
-	if (run)
-		json_object_set_new(j, "run", json_deep_copy(run));
+	if (!f)
+		return NULL;
+	ret = lr_verdict_print_json(v, NULL, f);
+	if (fclose(f))
+		ret = -ENOMEM;
+	if (!ret)
+		j = json_loadb(text, len, 0, &err);
+	free(text);
+	if (j && run && json_object_set_new(j, "run", json_deep_copy(run))) {
+		json_decref(j);
+		j = NULL;
+	}
 	return j;
 }

@@ -167,6 +167,41 @@ Test(load, run_object_is_carried)
 	json_decref(run);
 }
 
+/*
+ * `report --json` streams the document: the same text jansson writes of
+ * the tree (findings, a failed flow with its error, a hostile name, run).
+ */
+Test(load, streamed_document_is_jansson_s)
+{
+	json_t *run = json_pack("{s:f, s:[s]}", "seconds", 12.5, "phases",
+				"rail \"r0\"\n");
+	char *text = NULL, *want;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	add(v, "n1/m0", "n2/m0", "a", 97.0);
+	add(v, "n3/m0", "n4/m0", "a", 60.0);
+	cr_assert_eq(lr_verdict_add_failed(v, "n5/m0", "n6/m0", "<b>\"x\"</b>",
+					   "test", "peer died:\t\x01"),
+		     0);
+	compute();
+	cr_assert_not_null(f);
+	cr_assert_eq(lr_verdict_print_json(v, run, f), 0);
+	cr_assert_eq(fclose(f), 0);
+	json_decref(rep);
+	rep = lr_verdict_json(v, run);
+	cr_assert_not_null(rep);
+	want = json_dumps(rep, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	cr_assert_not_null(want);
+	cr_assert_eq(len, strlen(want) + 1);
+	cr_assert_eq(memcmp(text, want, len - 1), 0, "%s\n---\n%s", text, want);
+	cr_assert_eq(text[len - 1], '\n');
+	cr_assert_gt(json_array_size(json_object_get(rep, "findings")), 0);
+	free(want);
+	free(text);
+	json_decref(run);
+}
+
 /* ---- bad input ---- */
 
 static int add_doc(json_t *d)
