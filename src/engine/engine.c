@@ -290,6 +290,33 @@ static void check_count(struct run *r, unsigned f)
 	}
 }
 
+/*
+ * Duration mode: a counted direction that moved no payload in the whole
+ * window measured a stall, not a rate of 0 (the watchdogs fire only after
+ * the endpoint's timeout, which can be longer than the window).
+ */
+static void check_moved(struct run *r, unsigned f)
+{
+	struct lr_side *side = &r->flows[f].side;
+
+	if (r->p->bytes || r->p->mode != LR_MODE_BW || side->error)
+		return;
+	for (int d = 0; d < LR_DIR_COUNT; d++) {
+		const struct lr_dir_side *ds = &side->dir[d];
+
+		if (!ds->active || !ds->counted || ds->bytes)
+			continue;
+		side->error = -ETIMEDOUT;
+		snprintf(side->errmsg, sizeof(side->errmsg),
+			 "%s no payload %s in the %.2f s window (the data "
+			 "path stalled)",
+			 d == LR_DIR_C2S ? "client->server:" :
+					   "server->client:",
+			 ds->sender ? "completed" : "received", ds->seconds);
+		return;
+	}
+}
+
 /* Merge the workers' histograms of flow f into its statistics. */
 static void finish_latency(struct run *r, unsigned f)
 {
@@ -405,6 +432,8 @@ int lr_engine_run(const struct lr_test_params *p, struct lr_engine_flow *f,
 	engine_slots_join(&r);
 	for (unsigned i = 0; i < nflows; i++) {
 		finish_side(&r, i);
+		if (!ret && r.win_start)
+			check_moved(&r, i);
 		if (!ret)
 			ret = f[i].side.error;
 	}

@@ -156,6 +156,26 @@ Test(engine, worker_failure_ends_run_and_keeps_samples)
 	release(&f.side);
 }
 
+/* A direction that moves nothing in a whole window is an error, never a
+ * rate of 0 with status ok (a stalled data path, seen once in the verbs VM
+ * under load). */
+Test(engine, window_without_payload_is_an_error)
+{
+	static struct paced_ep ep = { 1, 0, -1 };
+	static struct lr_engine_flow f = { .ops = &paced_ops,
+					   .ep = (struct lr_endpoint *)&ep,
+					   .role = LR_ROLE_CLIENT };
+	struct lr_test_params p = params(0.3, 0, 0.1);
+
+	own(&f.side, side_free);
+	cr_assert_eq(lr_engine_run(&p, &f, 1, NULL), -ETIMEDOUT);
+	cr_assert_eq(f.side.error, -ETIMEDOUT);
+	cr_assert(strstr(f.side.errmsg, "client->server: no payload"), "%s",
+		  f.side.errmsg);
+	cr_assert(f.side.dir[LR_DIR_C2S].niv >= 2, "intervals kept");
+	release(&f.side);
+}
+
 static void *poke(void *arg)
 {
 	lr_sleep_ns(200000000);
