@@ -118,6 +118,7 @@ static int parse_opts(const struct lr_test_params *p, const json_t *opts,
 	o->mtu = opt_uint(opts, "mtu", 0);
 	o->tclass = opt_uint(opts, "tclass", 0);
 	o->sl = opt_uint(opts, "sl", 0);
+	o->sl_given = json_object_get(opts, "sl") != NULL;
 	o->gid_index = json_object_get(opts, "gid_index") ?
 			       (int)opt_uint(opts, "gid_index", 0) :
 			       -1;
@@ -162,11 +163,6 @@ static int check_opts(const struct lr_test_params *p, const struct lr_vopts *o,
 		snprintf(err, errlen,
 			 "latency mode uses one QP in one "
 			 "direction (no --streams above 1, no --bidir)");
-	else if (o->cm && (o->sl || o->mtu || o->gid_index >= 0))
-		snprintf(err, errlen,
-			 "--cm: rdma_cm takes the SL, the path MTU and the "
-			 "GID from its route (--sl, --mtu, --gid-index need "
-			 "the control channel; --tclass applies)");
 	else if (p->msg_size > (1ull << 31))
 		snprintf(err, errlen, "message size above 2 GiB");
 	else

@@ -44,6 +44,7 @@ struct lr_vopts {
 	uint32_t mtu; /* forced path MTU in bytes, or 0 */
 	uint32_t tclass; /* GRH traffic class (RoCE: DSCP << 2) */
 	uint32_t sl; /* service level */
+	bool sl_given; /* --sl was given (--cm: else the route's SL) */
 	int gid_index; /* forced GID index, or -1 */
 	bool grh; /* IB: use a GRH */
 	bool cm; /* connect through rdma_cm */
@@ -196,6 +197,7 @@ json_t *lr_vqos_describe(const struct lr_endpoint *ep);
 /* verbs_cm.c */
 int lr_vcm_create(struct lr_endpoint *ep, const char *bind_host, json_t *info);
 int lr_vcm_connect(struct lr_endpoint *ep, const json_t *peer);
+int lr_vcm_qp_init(const struct lr_endpoint *ep, struct lr_vqp *q);
 void lr_vcm_destroy(struct lr_endpoint *ep);
 
 #endif

@@ -5,6 +5,13 @@
  * rdma_cm port whose address travels in its local info; the client resolves
  * a route and connects one cm id per QP; rkey and address travel in the
  * private data. The device is the one rdma_cm's route goes through.
+ *
+ * The QPs are this end's own (ibv_create_qp, not rdma_create_qp): rdma_cm
+ * gives their attributes for each state (rdma_init_qp_attr) and this end
+ * moves them, with what the user forced on top: --mtu, --sl, and an RNR
+ * timer of 0.64 ms where the kernel's CM sets 0, the longest (655 ms per
+ * RNR NAK). The client completes with rdma_establish after the CONNECT_
+ * RESPONSE; the server's QPs are ready before it accepts.
  */
 #include <arpa/inet.h>
 #include <endian.h>
@@ -166,6 +173,19 @@ static void find_gid(struct lr_vdev *dev, const union ibv_gid *sgid)
 	}
 }
 
+/* --gid-index is honoured through the address rdma_cm routes from (the
+ * GID's own, with --dev); the GID it chose must be that one. */
+static int check_gid(const struct lr_endpoint *ep)
+{
+	if (ep->o.gid_index < 0 || ep->dev.gid_index == ep->o.gid_index)
+		return 0;
+	lr_err("verbs: rdma_cm routed from GID index %d of %s, not --gid-index "
+	       "%d (with --cm the GID is the one of the route's source "
+	       "address: give --dev %s so that the route starts there)",
+	       ep->dev.gid_index, ep->dev.name, ep->o.gid_index, ep->dev.name);
+	return -EINVAL;
+}
+
 /* Take the device rdma_cm resolved for id, then build every resource. */
 static int adopt_device(struct lr_endpoint *ep, struct rdma_cm_id *id)
 {
@@ -186,7 +206,9 @@ static int adopt_device(struct lr_endpoint *ep, struct rdma_cm_id *id)
 	}
 	dev->roce = dev->pattr.link_layer == IBV_LINK_LAYER_ETHERNET;
 	find_gid(dev, &id->route.addr.addr.ibaddr.sgid);
-	ret = lr_vdev_check_port(dev, ep->o.mtu);
+	ret = check_gid(ep);
+	if (!ret)
+		ret = lr_vdev_check_port(dev, ep->o.mtu);
 	if (ret)
 		return ret;
 	lr_verbs_fit_depths(ep);
@@ -256,6 +278,86 @@ static void conn_param(const struct lr_endpoint *ep, struct cm_pdata *pd,
 	cp->rnr_retry_count = 7;
 }
 
+int lr_vcm_qp_init(const struct lr_endpoint *ep, struct lr_vqp *q)
+{
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_INIT };
+	int mask, ret;
+
+	if (rdma_init_qp_attr(q->cm_id, &a, &mask))
+		return cm_err("rdma_init_qp_attr(INIT)");
+	a.qp_access_flags = IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
+			    IBV_ACCESS_LOCAL_WRITE;
+	ret = ibv_modify_qp(q->qp, &a, mask | IBV_QP_ACCESS_FLAGS);
+	if (ret) {
+		lr_err("verbs: QP 0x%x to INIT (rdma_cm): %s", q->qp->qp_num,
+		       strerror(ret));
+		return -ret;
+	}
+	return 0;
+}
+
+/* What the user forced over rdma_cm's RTR attributes. */
+static int force_rtr(const struct lr_endpoint *ep, struct ibv_qp_attr *a,
+		     int *mask)
+{
+	enum ibv_mtu m;
+
+	if (ep->o.mtu && !lr_vdev_mtu_enum(ep->o.mtu, &m)) {
+		if (m > a->path_mtu) {
+			lr_err("verbs: --mtu %u is above the path MTU rdma_cm "
+			       "resolved (%s)",
+			       ep->o.mtu, lr_vdev_mtu_str(a->path_mtu));
+			return -EINVAL;
+		}
+		a->path_mtu = m;
+	}
+	if (ep->o.sl_given)
+		a->ah_attr.sl = (uint8_t)ep->o.sl;
+	a->min_rnr_timer = 12; /* 0.64 ms, as without --cm */
+	*mask |= IBV_QP_MIN_RNR_TIMER;
+	return 0;
+}
+
+/*
+ * One QP to RTR and RTS with the attributes rdma_cm negotiated. The server
+ * sets the READ depths it accepts with (cp); the client keeps the ones of
+ * the response (cp NULL), as librdmacm does with QPs of its own.
+ */
+static int qp_ready(const struct lr_endpoint *ep, struct lr_vqp *q,
+		    const struct rdma_conn_param *cp)
+{
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_RTR };
+	int mask, ret;
+
+	if (rdma_init_qp_attr(q->cm_id, &a, &mask))
+		return cm_err("rdma_init_qp_attr(RTR)");
+	ret = force_rtr(ep, &a, &mask);
+	if (ret)
+		return ret;
+	if (cp)
+		a.max_dest_rd_atomic = cp->responder_resources;
+	ret = ibv_modify_qp(q->qp, &a, mask);
+	if (ret) {
+		lr_err("verbs: QP 0x%x to RTR (rdma_cm, MTU %s, SL %u): %s",
+		       q->qp->qp_num, lr_vdev_mtu_str(a.path_mtu), a.ah_attr.sl,
+		       strerror(ret));
+		return -ret;
+	}
+	memset(&a, 0, sizeof(a));
+	a.qp_state = IBV_QPS_RTS;
+	if (rdma_init_qp_attr(q->cm_id, &a, &mask))
+		return cm_err("rdma_init_qp_attr(RTS)");
+	if (cp)
+		a.max_rd_atomic = cp->initiator_depth;
+	ret = ibv_modify_qp(q->qp, &a, mask);
+	if (ret) {
+		lr_err("verbs: QP 0x%x to RTS (rdma_cm): %s", q->qp->qp_num,
+		       strerror(ret));
+		return -ret;
+	}
+	return 0;
+}
+
 static void record_mtu(struct lr_endpoint *ep)
 {
 	struct ibv_qp_init_attr ia;
@@ -265,22 +367,42 @@ static void record_mtu(struct lr_endpoint *ep)
 		ep->path_mtu = a.path_mtu;
 }
 
-/* Wait for every QP's ESTABLISHED; the peer's private data comes with it. */
+/* Server: wait for every QP's ESTABLISHED (the client's RTU). */
 static int wait_established(struct lr_endpoint *ep, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int ret = wait_simple(ep, RDMA_CM_EVENT_ESTABLISHED);
+
+		if (ret)
+			return ret;
+	}
+	record_mtu(ep);
+	return 0;
+}
+
+/*
+ * Client: each QP's CONNECT_RESPONSE brings the server's private data; the
+ * QP goes to RTR and RTS, and rdma_establish sends the RTU.
+ */
+static int wait_responses(struct lr_endpoint *ep, unsigned n)
 {
 	struct rdma_cm_event *ev;
 	uint32_t slot;
 	int ret;
 
 	for (unsigned i = 0; i < n; i++) {
-		ret = get_event(ep, RDMA_CM_EVENT_ESTABLISHED, &ev);
+		struct lr_vqp *q;
+
+		ret = get_event(ep, RDMA_CM_EVENT_CONNECT_RESPONSE, &ev);
 		if (ret)
 			return ret;
-		ret = ep->role == LR_ROLE_CLIENT ?
-			      take_pdata(ep, ev->param.conn.private_data,
-					 ev->param.conn.private_data_len,
-					 &slot) :
-			      0;
+		q = ev->id->context;
+		ret = take_pdata(ep, ev->param.conn.private_data,
+				 ev->param.conn.private_data_len, &slot);
+		if (!ret)
+			ret = qp_ready(ep, q, NULL);
+		if (!ret && rdma_establish(ev->id))
+			ret = cm_err("rdma_establish");
 		rdma_ack_cm_event(ev);
 		if (ret)
 			return ret;
@@ -440,10 +562,11 @@ static int client_connect(struct lr_endpoint *ep, const json_t *peer)
 	for (uint32_t s = 0; !ret && s < n; s++) {
 		fill_pdata(ep, s, &pd);
 		conn_param(ep, &pd, &cp);
+		cp.qp_num = slot_qp(ep, s)->qp->qp_num;
 		if (rdma_connect(slot_qp(ep, s)->cm_id, &cp))
 			ret = cm_err("rdma_connect");
 	}
-	return ret ? ret : wait_established(ep, n);
+	return ret ? ret : wait_responses(ep, n);
 }
 
 /* Take every CONNECT_REQUEST; each names the QP slot it is for. Others
@@ -507,7 +630,9 @@ static int server_connect(struct lr_endpoint *ep)
 			cp.responder_resources = q->req_ini;
 		if (cp.initiator_depth > q->req_resp)
 			cp.initiator_depth = q->req_resp;
-		if (rdma_accept(q->cm_id, &cp))
+		cp.qp_num = q->qp->qp_num;
+		ret = qp_ready(ep, q, &cp);
+		if (!ret && rdma_accept(q->cm_id, &cp))
 			ret = cm_err("rdma_accept");
 	}
 	return ret ? ret : wait_established(ep, n);

@@ -76,30 +76,22 @@ int lr_vres_create_qp(struct lr_endpoint *ep, struct lr_vdir *d,
 	int ret;
 
 	qp_init_attr(ep, d, &a);
-	if (q->cm_id) {
-		if (rdma_create_qp(q->cm_id, ep->pd, &a)) {
-			ret = errno ? -errno : -EIO;
-			lr_err("verbs: rdma_create_qp on %s: %s", ep->dev.name,
-			       strerror(-ret));
-			return ret;
-		}
-		q->qp = q->cm_id->qp;
-	} else {
-		q->qp = ibv_create_qp(ep->pd, &a);
-		if (!q->qp) {
-			ret = errno ? -errno : -ENOMEM;
-			lr_err("verbs: create RC QP (send %u, recv %u, inline "
-			       "%u) on %s: %s",
-			       a.cap.max_send_wr, a.cap.max_recv_wr,
-			       ep->o.inline_size, ep->dev.name, strerror(-ret));
-			return ret;
-		}
+	/* With --cm too the QP is this end's own, not rdma_cm's: its path
+	 * MTU, SL and RNR timer are then ours to set (verbs_cm.c). */
+	q->qp = ibv_create_qp(ep->pd, &a);
+	if (!q->qp) {
+		ret = errno ? -errno : -ENOMEM;
+		lr_err("verbs: create RC QP (send %u, recv %u, inline "
+		       "%u) on %s: %s",
+		       a.cap.max_send_wr, a.cap.max_recv_wr, ep->o.inline_size,
+		       ep->dev.name, strerror(-ret));
+		return ret;
 	}
 	ep->max_inline = a.cap.max_inline_data;
 	q->psn = (uint32_t)(lr_now_ns() * 2654435761u ^ q->qp->qp_num) &
 		 0xffffff;
 	if (q->cm_id)
-		return 0;
+		return lr_vcm_qp_init(ep, q);
 	return lr_vqp_to_init(ep, q->qp);
 }
 
@@ -110,9 +102,7 @@ static void destroy_dir(struct lr_vdir *d)
 	for (unsigned i = 0; d->qps && i < d->nqp; i++) {
 		struct lr_vqp *q = &d->qps[i];
 
-		if (q->cm_id && q->qp)
-			rdma_destroy_qp(q->cm_id);
-		else if (q->qp)
+		if (q->qp)
 			ibv_destroy_qp(q->qp);
 		q->qp = NULL;
 	}
