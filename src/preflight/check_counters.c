@@ -69,8 +69,9 @@ static void warnings_of(struct pf_nic *n, const json_t *obj)
 
 void pf_check_high_counters(struct pf_nic *n)
 {
+	/* The netdev of an RDMA device has its carrier warnings only. */
 	if (n->dev)
 		warnings_of(n, n->dev);
-	else if (n->netdev)
+	if (n->netdev)
 		warnings_of(n, n->netdev);
 }

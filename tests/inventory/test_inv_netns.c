@@ -141,6 +141,16 @@ Test(netns, devices_text_and_link_down)
 				       "lowerlayerdown\n"),
 			   "%s", out);
 	release(out);
+	/* back up: va's carrier went down once after it first came up
+	 * (carrier_down_count 2, where a new veth has 1) */
+	sh("ip -n %s link set vb up", ns);
+	wait_state("va", "UP");
+	out = run("devices");
+	cr_assert_not_null(strstr(out, "  ~ warning: va carrier_down_count = "
+				       "2: the link lost its carrier 1 time "
+				       "after it first came up\n"),
+			   "%s", out);
+	release(out);
 }
 
 /* The virtual rack's server vr1 has r0 and r1 at MTU 9000, shaped to 1G. */
