@@ -457,6 +457,7 @@ const struct lr_transport_ops lr_verbs_ops = {
 	.nworkers = verbs_nworkers,
 	.worker_info = verbs_worker_info,
 	.run_worker = verbs_run_worker,
+	.window = lr_vasync_window,
 	.describe = verbs_describe,
 	.destroy = verbs_destroy,
 };

@@ -79,6 +79,8 @@ struct lr_vqp {
 	unsigned slot; /* index over every direction's QPs: its buffers */
 	uint8_t req_ini, req_resp; /* --cm server: the request's depths */
 	_Atomic uint64_t bytes; /* payload counted on this QP, whole run */
+	/* bytes at the measured window's edges (the engine's thread) */
+	uint64_t win_open, win_close;
 };
 
 /* One direction of the flow on this end: its QPs share one CQ. */
@@ -117,6 +119,7 @@ struct lr_endpoint {
 	struct lr_vcm *cm; /* --cm */
 	struct lr_place pl; /* NUMA node and worker CPUs (lr_vres_create) */
 	unsigned async_events; /* read from the async fd (verbs_async.c) */
+	bool windowed; /* the engine closed a window: QP counts are its */
 	char async_fatal[160]; /* the first fatal one, or "" */
 };
 
@@ -191,6 +194,8 @@ int lr_vasync_setup(struct lr_endpoint *ep);
 int lr_vasync_poll(struct lr_endpoint *ep, struct lr_worker_ctl *ctl);
 /* Per-QP byte counts of each direction this end counts, with the spread. */
 json_t *lr_vasync_qp_bytes(const struct lr_endpoint *ep, bool counts);
+void lr_vasync_window(struct lr_endpoint *ep, enum lr_window_edge edge,
+		      struct lr_retrans *out);
 /* RoCE: the DCB class the traffic class lands on (null: not RoCE). */
 json_t *lr_vqos_describe(const struct lr_endpoint *ep);
 

@@ -116,25 +116,54 @@ int lr_vasync_poll(struct lr_endpoint *ep, struct lr_worker_ctl *ctl)
 	return -ENETDOWN;
 }
 
-/* The bytes of each QP of direction d, and their spread. */
-static json_t *dir_qps(const struct lr_vdir *d, uint64_t *sum)
+/*
+ * The window hook: each QP's count at the window's edges, so that its
+ * share is the window's (a QP stuck in RNR retries while the window is
+ * open shows there, not averaged with the warm-up and the tail).
+ */
+void lr_vasync_window(struct lr_endpoint *ep, enum lr_window_edge edge,
+		      struct lr_retrans *out)
+{
+	if (edge == LR_WINDOW_TICK)
+		return;
+	for (unsigned i = 0; i < ep->nd; i++)
+		for (unsigned k = 0; k < ep->d[i].nqp; k++) {
+			struct lr_vqp *q = &ep->d[i].qps[k];
+			uint64_t b = atomic_load(&q->bytes);
+
+			if (edge == LR_WINDOW_OPEN)
+				q->win_open = b;
+			else
+				q->win_close = b;
+		}
+	if (edge == LR_WINDOW_CLOSE)
+		ep->windowed = true;
+}
+
+/* The bytes of each QP of direction d in the window (else in the whole
+ * run), and their spread. */
+static json_t *dir_qps(const struct lr_endpoint *ep, const struct lr_vdir *d,
+		       uint64_t *sum)
 {
 	json_t *a = json_array();
 	uint64_t min = UINT64_MAX, max = 0;
 
 	*sum = 0;
 	for (unsigned i = 0; i < d->nqp; i++) {
-		uint64_t b = atomic_load(&d->qps[i].bytes);
+		const struct lr_vqp *q = &d->qps[i];
+		uint64_t b = ep->windowed ? q->win_close - q->win_open :
+					    atomic_load(&q->bytes);
 
 		json_array_append_new(a, json_integer((json_int_t)b));
 		*sum += b;
 		min = b < min ? b : min;
 		max = b > max ? b : max;
 	}
-	return json_pack("{s:s, s:o, s:I, s:I, s:I, s:f}", "direction",
-			 d->dir == LR_DIR_C2S ? "c2s" : "s2c", "bytes", a,
-			 "total", (json_int_t)*sum, "min", (json_int_t)min,
-			 "max", (json_int_t)max, "max_over_min",
+	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:f}", "direction",
+			 d->dir == LR_DIR_C2S ? "c2s" : "s2c", "of",
+			 ep->windowed ? "window" : "run", "bytes", a, "total",
+			 (json_int_t)*sum, "min", (json_int_t)min, "max",
+			 (json_int_t)max, "max_over_min",
 			 min ? (double)max / (double)min : 0.0);
 }
 
@@ -145,7 +174,7 @@ json_t *lr_vasync_qp_bytes(const struct lr_endpoint *ep, bool counts)
 
 	for (unsigned i = 0; i < ep->nd; i++)
 		if (ep->d[i].sends || counts)
-			json_array_append_new(a, dir_qps(&ep->d[i], &sum));
+			json_array_append_new(a, dir_qps(ep, &ep->d[i], &sum));
 	return a;
 }
 

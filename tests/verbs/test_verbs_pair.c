@@ -624,6 +624,9 @@ static uint64_t qp_sum(json_t *doc, const char *side, unsigned *nqp)
 
 	cr_assert(json_array_size(a) == 1, "%s: qp_bytes has %zu entries", side,
 		  json_array_size(a));
+	cr_assert_str_eq(
+		json_string_value(json_object_get(json_array_get(a, 0), "of")),
+		"window", "%s: per-QP counts are the window's", side);
 	b = json_object_get(json_array_get(a, 0), "bytes");
 	*nqp = (unsigned)json_array_size(b);
 	json_array_foreach(b, i, a) {
