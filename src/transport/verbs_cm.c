@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "linerate/util.h"
 #include "verbs.h"
@@ -29,10 +31,12 @@ struct lr_vcm {
 	struct rdma_event_channel *ch;
 	struct rdma_cm_id *listen;
 	char src[INET6_ADDRSTRLEN]; /* client: --dev's address, or "" */
+	uint64_t token; /* the server's, in its info: every request has it */
 };
 
-/* Private data of CONNECT_REQUEST and ESTABLISHED, network byte order. */
+/* Private data of CONNECT_REQUEST and its response, network byte order. */
 struct cm_pdata {
+	uint64_t token; /* this test's (the server's info) */
 	uint64_t addr;
 	uint32_t rkey;
 	uint32_t slot; /* QP index, direction-major */
@@ -186,6 +190,25 @@ static int check_gid(const struct lr_endpoint *ep)
 	return -EINVAL;
 }
 
+/* Every QP's route must go through the device of the first one. */
+static int same_device(struct lr_endpoint *ep)
+{
+	struct ibv_context *ctx = slot_qp(ep, 0)->cm_id->verbs;
+
+	for (uint32_t s = 1; s < lr_verbs_nqp_total(ep); s++) {
+		if (slot_qp(ep, s)->cm_id->verbs == ctx)
+			continue;
+		lr_err("verbs: rdma_cm routed QP %u through %s, QP 0 through "
+		       "%s: one test uses one device",
+		       s,
+		       ibv_get_device_name(
+			       slot_qp(ep, s)->cm_id->verbs->device),
+		       ibv_get_device_name(ctx->device));
+		return -EXDEV;
+	}
+	return 0;
+}
+
 /* Take the device rdma_cm resolved for id, then build every resource. */
 static int adopt_device(struct lr_endpoint *ep, struct rdma_cm_id *id)
 {
@@ -234,6 +257,7 @@ static void fill_pdata(const struct lr_endpoint *ep, uint32_t slot,
 {
 	uint32_t ra = (uint32_t)ep->dev.dattr.max_qp_rd_atom;
 
+	pd->token = htobe64(ep->cm->token);
 	pd->addr = htobe64((uint64_t)(uintptr_t)ep->buf);
 	pd->rkey = htonl(ep->mr->rkey);
 	pd->slot = htonl(slot);
@@ -252,6 +276,13 @@ static int take_pdata(struct lr_endpoint *ep, const void *data, uint8_t len,
 		return -EPROTO;
 	}
 	memcpy(&pd, data, sizeof(pd));
+	/* The length of a request's private data is always the CM's
+	 * maximum: only the test's token tells a stranger (or a zeroed
+	 * request that would decode as slot 0) from this test's client. */
+	if (be64toh(pd.token) != ep->cm->token) {
+		lr_err("verbs: rdma_cm private data without this test's token");
+		return -EPROTO;
+	}
 	ep->raddr = be64toh(pd.addr);
 	ep->rkey = ntohl(pd.rkey);
 	ep->peer_rd_atom = ntohl(pd.rd_atom);
@@ -313,6 +344,10 @@ static int force_rtr(const struct lr_endpoint *ep, struct ibv_qp_attr *a,
 	}
 	if (ep->o.sl_given)
 		a->ah_attr.sl = (uint8_t)ep->o.sl;
+	/* A server's ids come from its listener, which does not pass on
+	 * RDMA_OPTION_ID_TOS/ACK_TIMEOUT: the options are the QP's here. */
+	if (a->ah_attr.is_global)
+		a->ah_attr.grh.traffic_class = (uint8_t)ep->o.tclass;
 	a->min_rnr_timer = 12; /* 0.64 ms, as without --cm */
 	*mask |= IBV_QP_MIN_RNR_TIMER;
 	return 0;
@@ -336,6 +371,10 @@ static int qp_ready(const struct lr_endpoint *ep, struct lr_vqp *q,
 		return ret;
 	if (cp)
 		a.max_dest_rd_atomic = cp->responder_resources;
+	/* As librdmacm does (ucma_modify_qp_rtr): old kernels set the RoCE
+	 * bits 21-23 of the mask on InfiniBand too. */
+	if (!ep->dev.roce)
+		mask &= ~0xe00000;
 	ret = ibv_modify_qp(q->qp, &a, mask);
 	if (ret) {
 		lr_err("verbs: QP 0x%x to RTR (rdma_cm, MTU %s, SL %u): %s",
@@ -349,6 +388,8 @@ static int qp_ready(const struct lr_endpoint *ep, struct lr_vqp *q,
 		return cm_err("rdma_init_qp_attr(RTS)");
 	if (cp)
 		a.max_rd_atomic = cp->initiator_depth;
+	a.timeout = (uint8_t)ep->o.qp_timeout;
+	mask |= IBV_QP_TIMEOUT;
 	ret = ibv_modify_qp(q->qp, &a, mask);
 	if (ret) {
 		lr_err("verbs: QP 0x%x to RTS (rdma_cm): %s", q->qp->qp_num,
@@ -480,6 +521,7 @@ int lr_vcm_create(struct lr_endpoint *ep, const char *dev, json_t *info)
 	}
 	json_object_set_new(info, "cm", json_true());
 	if (ep->role == LR_ROLE_CLIENT) {
+		/* the server's token comes with its info (client_connect) */
 		/* rdma_cm routes from --dev's address when there is one. */
 		ret = dev ? dev_addr(ep, dev, ep->cm->src,
 				     sizeof(ep->cm->src)) :
@@ -488,6 +530,12 @@ int lr_vcm_create(struct lr_endpoint *ep, const char *dev, json_t *info)
 			goto destroy_channel;
 		return 0;
 	}
+	if (getrandom(&ep->cm->token, sizeof(ep->cm->token), 0) !=
+	    (ssize_t)sizeof(ep->cm->token))
+		ep->cm->token = lr_now_ns() ^ (uint64_t)getpid();
+	ep->cm->token &= (uint64_t)INT64_MAX; /* a JSON integer */
+	json_object_set_new(info, "cm_token",
+			    json_integer((json_int_t)ep->cm->token));
 	if (rdma_create_id(ep->cm->ch, &ep->cm->listen, NULL, RDMA_PS_TCP)) {
 		ret = cm_err("rdma_create_id");
 		goto destroy_channel;
@@ -529,10 +577,6 @@ static int resolve(struct lr_endpoint *ep, struct lr_vqp *q,
 		return cm_err("rdma_resolve_route");
 	if (wait_simple(ep, RDMA_CM_EVENT_ROUTE_RESOLVED))
 		return -EHOSTUNREACH;
-	if (ep->dev.ctx && q->cm_id->verbs != ep->dev.ctx) {
-		lr_err("verbs: rdma_cm routed QPs through different devices");
-		return -EXDEV;
-	}
 	return 0;
 }
 
@@ -548,6 +592,12 @@ static int client_connect(struct lr_endpoint *ep, const json_t *peer)
 
 	if (!host || !host[0])
 		host = ep->peer_host;
+	if (!json_is_integer(json_object_get(peer, "cm_token"))) {
+		lr_err("verbs: the server's info has no rdma_cm token");
+		return -EPROTO;
+	}
+	ep->cm->token =
+		(uint64_t)json_integer_value(json_object_get(peer, "cm_token"));
 	ret = get_addr(host, (uint16_t)port, &dst);
 	if (!ret && ep->cm->src[0]) {
 		ret = get_addr(ep->cm->src, 0, &src);
@@ -555,6 +605,8 @@ static int client_connect(struct lr_endpoint *ep, const json_t *peer)
 	}
 	for (uint32_t s = 0; !ret && s < n; s++)
 		ret = resolve(ep, slot_qp(ep, s), srcp, &dst);
+	if (!ret)
+		ret = same_device(ep);
 	if (!ret)
 		ret = adopt_device(ep, slot_qp(ep, 0)->cm_id);
 	if (!ret)
@@ -600,8 +652,10 @@ static int accept_requests(struct lr_endpoint *ep, unsigned n)
 		}
 		q->cm_id = ev->id;
 		q->cm_id->context = q;
-		q->req_ini = ev->param.conn.initiator_depth;
+		/* The event's depths are the server's view already: the
+		 * most it may serve is the client's initiator depth. */
 		q->req_resp = ev->param.conn.responder_resources;
+		q->req_ini = ev->param.conn.initiator_depth;
 		rdma_ack_cm_event(ev);
 		got++;
 	}
@@ -616,6 +670,8 @@ static int server_connect(struct lr_endpoint *ep)
 	int ret = accept_requests(ep, n);
 
 	if (!ret)
+		ret = same_device(ep);
+	if (!ret)
 		ret = adopt_device(ep, slot_qp(ep, 0)->cm_id);
 	if (!ret)
 		ret = post_all_recvs(ep);
@@ -625,11 +681,13 @@ static int server_connect(struct lr_endpoint *ep)
 		fill_pdata(ep, s, &pd);
 		conn_param(ep, &pd, &cp);
 		/* No more READs served than the client will issue, none more
-		 * issued than it will serve (rdma_accept(3)). */
-		if (cp.responder_resources > q->req_ini)
-			cp.responder_resources = q->req_ini;
-		if (cp.initiator_depth > q->req_resp)
-			cp.initiator_depth = q->req_resp;
+		 * issued than it will serve (rdma_accept(3): at most the
+		 * request event's values, which the kernel gives in the
+		 * server's view). */
+		if (cp.responder_resources > q->req_resp)
+			cp.responder_resources = q->req_resp;
+		if (cp.initiator_depth > q->req_ini)
+			cp.initiator_depth = q->req_ini;
 		cp.qp_num = q->qp->qp_num;
 		ret = qp_ready(ep, q, &cp);
 		if (!ret && rdma_accept(q->cm_id, &cp))
