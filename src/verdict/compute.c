@@ -180,7 +180,8 @@ static int set_graph(struct lr_verdict *v, struct vd_set *s, struct lr_graph *g,
 	const struct vd_flow *f0 = &v->flows[s->flows[0]];
 	struct lr_model_opts o = { .op = f0->op,
 				   .msg = f0->msg,
-				   .qps = f0->qps };
+				   .qps = f0->qps,
+				   .outstanding = f0->outstanding };
 	size_t n = 0;
 	int ret;
 

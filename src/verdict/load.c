@@ -28,6 +28,7 @@ struct doc_ctx {
 	enum lr_op op;
 	uint64_t msg;
 	unsigned qps;
+	unsigned outstanding; /* READ: the reader's max_rd_atomic, 0: unknown */
 	char *err[2]; /* rising error counters: local end, remote end */
 	const char *doc_error;
 };
@@ -170,6 +171,24 @@ static bool positive_int(const struct vj *x)
 	return vj_is(x, VJ_NUM) && x->integer && x->i > 0;
 }
 
+/*
+ * READ: the READs in flight per QP that the test ran with, the reader's
+ * initiator depth as its QP has it (qp_attr.max_rd_atomic of the end that
+ * sends direction 0's payload request: the client unless --reverse).
+ */
+static unsigned read_depth(const struct vj *doc)
+{
+	const struct vj *dirs = vj_get(doc, "directions");
+	const struct vj *d0 = vj_is(dirs, VJ_ARR) ? dirs->child : NULL;
+	const char *s = vj_str(vj_get(d0, "sender"));
+	const char *side = s && !strcmp(s, "server") ? "peer" : "local";
+	const struct vj *qa = vj_get(
+		vj_get(vj_get(vj_get(doc, side), "endpoint"), "qp_attr"),
+		"max_rd_atomic");
+
+	return positive_int(qa) && qa->i <= 65535 ? (unsigned)qa->i : 0;
+}
+
 static int params(struct doc_ctx *c, const struct vj *doc)
 {
 	const struct vj *p = vj_get(doc, "params");
@@ -191,8 +210,10 @@ static int params(struct doc_ctx *c, const struct vj *doc)
 	op = vj_str(vj_get(vj_get(doc, "transport_options"), "op"));
 	if (!op || !strcmp(op, "write"))
 		c->op = LR_OP_WRITE;
-	else if (!strcmp(op, "read"))
+	else if (!strcmp(op, "read")) {
 		c->op = LR_OP_READ;
+		c->outstanding = read_depth(doc);
+	}
 	else if (!strcmp(op, "send"))
 		c->op = LR_OP_SEND;
 	else {
@@ -332,6 +353,7 @@ static int direction(struct lr_verdict *v, struct doc_ctx *c,
 	f->op = c->op;
 	f->msg = c->msg;
 	f->qps = c->qps;
+	f->outstanding = c->outstanding;
 	if (!f->where || !f->src || !f->dst || !f->dir)
 		return -ENOMEM;
 	if (get_num(c, d, "gbps", "directions[]", &f->gbps) ||

@@ -55,6 +55,7 @@ struct vd_flow {
 	enum lr_op op;
 	uint64_t msg;
 	unsigned qps;
+	unsigned outstanding; /* READs per QP the test ran with, 0: unknown */
 	double retrans, retrans_ratio; /* NaN: not reported */
 	char *err_src, *err_dst; /* rising error counters of each end */
 	char *error; /* failed: why */

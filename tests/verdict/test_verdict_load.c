@@ -318,3 +318,61 @@ Test(load, truncated_stream_adds_nothing)
 	free(sa);
 	json_decref(a);
 }
+
+/*
+ * A 1-QP READ on the DGX SuperPOD topology (NDR, ConnectX-7): the test's
+ * READ depth (the reader's qp_attr.max_rd_atomic) reaches the model.
+ */
+static void read_on_superpod(unsigned rd_atom, long long msg, double gbps)
+{
+	const char *src = getenv("LINERATE_SOURCE_ROOT");
+	struct lr_diags d = { 0 };
+	char path[1024];
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/topologies/superpod-ndr.yaml",
+		 src ? src : ".");
+	lr_topo_free(topo);
+	topo = NULL;
+	cr_assert_eq(lr_topo_load(path, &d, &topo), 0, "%s", path);
+	lr_diags_free(&d);
+	doc = result_doc("dgx01/mlx5_0", "dgx02/mlx5_0", "r", gbps, NAN, NAN);
+	json_object_set_new(json_object_get(doc, "transport_options"), "op",
+			    json_string("read"));
+	json_object_set_new(json_object_get(doc, "params"), "msg_size",
+			    json_integer(msg));
+	json_object_set_new(
+		json_array_get(json_object_get(doc, "directions"), 0), "sender",
+		json_string("client"));
+	json_object_set_new(doc, "local",
+			    json_pack("{s:{s:{s:i}}}", "endpoint", "qp_attr",
+				      "max_rd_atomic", (int)rd_atom));
+	cr_assert_eq(lr_verdict_add_result(v, doc, "read.json", NULL, NULL), 0);
+	json_decref(doc);
+	compute();
+}
+
+/*
+ * The published 1-QP ib_read_bw on an NDR pair, 328.61 Gb/s (issue 12),
+ * with mlx5's 16 READs in flight of 1 MiB: the ConnectX-7's READ engine
+ * (330G) binds, and the flow passes instead of coming in below the link's
+ * 397.47.
+ */
+Test(load, one_qp_read_on_ndr_passes)
+{
+	read_on_superpod(16, 1 << 20, 328.61);
+	cr_assert_str_eq(verdict_at(0), "pass");
+	cr_assert_float_eq(num_at(0, "expected_gbps"), 330.0, 0.01);
+}
+
+/*
+ * 2 READs of 64 KiB in flight (128 KiB per round trip, under the 1 MiB
+ * that covers any round trip at 400G) with no known read_rtt: the model
+ * cannot judge it, where the NIC's own depth (16 x 64 KiB) would have
+ * judged it against the engine.
+ */
+Test(load, shallow_read_depth_cannot_be_judged)
+{
+	read_on_superpod(2, 65536, 100.0);
+	cr_assert_str_eq(verdict_at(0), "cannot judge");
+}
