@@ -2,6 +2,7 @@
 /* The tcp transport and the engine, both ends in this process, loopback. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <pthread.h>
@@ -190,6 +191,51 @@ Test(tcp, stranger_connection_refused)
 	both(do_run, &s, &c);
 	cr_assert_eq(s.flow.side.dir[LR_DIR_C2S].bytes, 1000);
 	teardown_pair(&s, &c);
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A stranger that sends half a hello and goes away: the server's read of
+ * the hello fails, and the descriptor it accepted is closed, not leaked
+ * (issue 9): the process has as many descriptors after the test as before.
+ */
+Test(tcp, half_hello_stranger_leaves_no_descriptor)
+{
+	struct lr_test_params p = { .transport = "tcp",
+				    .msg_size = 1000,
+				    .streams = 2,
+				    .bytes = 2000,
+				    .interval_s = 1 };
+	static struct end s, c;
+	uint32_t magic = htonl(0x4c524454u);
+	int before = open_fds(), fd;
+	uint16_t port;
+
+	setup_pair(&s, &c, &p);
+	port = (uint16_t)json_integer_value(json_object_get(s.info, "port"));
+	fd = lr_sock_connect("127.0.0.1", port, 1000, NULL);
+	cr_assert(fd >= 0);
+	cr_assert_eq(lr_sock_write_full(fd, &magic, sizeof(magic), 1000), 0);
+	close(fd);
+	both(do_connect, &s, &c);
+	cr_assert_eq(s.ret, 0);
+	cr_assert_eq(c.ret, 0);
+	both(do_run, &s, &c);
+	cr_assert_eq(s.flow.side.dir[LR_DIR_C2S].bytes, 2000);
+	teardown_pair(&s, &c);
+	cr_assert_eq(open_fds(), before, "descriptors: %d before, %d after",
+		     before, open_fds());
 }
 
 Test(tcp, latency_pingpong)
