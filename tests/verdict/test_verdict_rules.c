@@ -167,6 +167,27 @@ Test(rules, lone_pair_end_with_evidence)
 	cr_assert(has_evidence("nic", "symbol_error +420"));
 }
 
+/*
+ * A lone pair below, and the far end has a history that preflight warned
+ * about (a counter already high when read, not rising in the test): the
+ * warning is the evidence that places the finding on that end.
+ */
+Test(rules, lone_pair_end_with_a_preflight_warning)
+{
+	json_t *pf = json_pack(
+		"{s:{s:s, s:s, s:[], s:[{s:s, s:s, s:s}]}}", "n2", "schema",
+		"linerate.preflight/1", "server", "n2", "findings", "warnings",
+		"nic", "m0", "check", "counters", "message",
+		"m0 ens1np0 carrier_down_count = 5: the link lost its carrier "
+		"4 times after it first came up");
+
+	add(v, "n1/m0", "n2/m0", "a", BAD);
+	cr_assert_eq(lr_verdict_add_preflight(v, pf), 0);
+	json_decref(pf);
+	cr_assert_str_eq(compute(), "nic:n2/m0");
+	cr_assert(has_evidence("nic", "carrier_down_count = 5"));
+}
+
 /* A lone pair below with no evidence: not localised. */
 Test(rules, lone_pair_not_localised)
 {
