@@ -54,6 +54,12 @@ long long lr_counters_get(const json_t *delta, const char *group,
  * or a discard). One list for preflight and the verdicts.
  */
 bool lr_counter_is_error(const char *group, const char *name);
+/*
+ * Whether a counter counts pause frames (802.3x or PFC: the driver's
+ * rx_prio3_pause, tx_pause_ctrl_phy, rx_pause_frames...): not errors, but
+ * the link held back. Their durations and transitions are not counts.
+ */
+bool lr_counter_is_pause(const char *group, const char *name);
 
 /*
  * Around a test: lr_counters_begin() snapshots each of n devices (RDMA

@@ -30,6 +30,13 @@ static const char *const error_counters[] = {
 	"tx_carrier_errors",
 };
 
+bool lr_counter_is_pause(const char *group, const char *name)
+{
+	(void)group;
+	return strstr(name, "pause") && !strstr(name, "duration") &&
+	       !strstr(name, "transition");
+}
+
 bool lr_counter_is_error(const char *group, const char *name)
 {
 	size_t n = strlen(group);

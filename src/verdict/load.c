@@ -30,6 +30,7 @@ struct doc_ctx {
 	unsigned qps;
 	unsigned outstanding; /* READ: the reader's max_rd_atomic, 0: unknown */
 	char *err[2]; /* rising error counters: local end, remote end */
+	bool pause_only[2]; /* ... and they are pause frames only */
 	const char *doc_error;
 };
 
@@ -182,9 +183,9 @@ static unsigned read_depth(const struct vj *doc)
 	const struct vj *d0 = vj_is(dirs, VJ_ARR) ? dirs->child : NULL;
 	const char *s = vj_str(vj_get(d0, "sender"));
 	const char *side = s && !strcmp(s, "server") ? "peer" : "local";
-	const struct vj *qa = vj_get(
-		vj_get(vj_get(vj_get(doc, side), "endpoint"), "qp_attr"),
-		"max_rd_atomic");
+	const struct vj *qa =
+		vj_get(vj_get(vj_get(vj_get(doc, side), "endpoint"), "qp_attr"),
+		       "max_rd_atomic");
 
 	return positive_int(qa) && qa->i <= 65535 ? (unsigned)qa->i : 0;
 }
@@ -213,8 +214,7 @@ static int params(struct doc_ctx *c, const struct vj *doc)
 	else if (!strcmp(op, "read")) {
 		c->op = LR_OP_READ;
 		c->outstanding = read_depth(doc);
-	}
-	else if (!strcmp(op, "send"))
+	} else if (!strcmp(op, "send"))
 		c->op = LR_OP_SEND;
 	else {
 		lr_err("%s: unknown transport_options.op '%s' (write, read, "
@@ -236,11 +236,13 @@ static void append(char **s, const char *dev, const char *name, long long d)
 	}
 }
 
-/* Rising error counters of one end's {DEV: delta}. */
-static char *rising(const struct vj *devs)
+/* Rising error and pause counters of one end's {DEV: delta}; *pauses:
+ * whether pause frames are all of them. */
+static char *rising(const struct vj *devs, bool *pauses)
 {
 	char *s = NULL;
 
+	*pauses = true;
 	if (!vj_is(devs, VJ_OBJ))
 		return NULL;
 	for (const struct vj *d = devs->child; d; d = d->next) {
@@ -251,11 +253,19 @@ static char *rising(const struct vj *devs)
 		for (const struct vj *g = groups->child; g; g = g->next) {
 			if (!vj_is(g, VJ_OBJ))
 				continue;
-			for (const struct vj *x = g->child; x; x = x->next)
-				if (vj_is(x, VJ_NUM) && x->integer &&
-				    x->i >= vd_limits.min_error_delta &&
-				    lr_counter_is_error(g->key, x->key))
-					append(&s, d->key, x->key, x->i);
+			for (const struct vj *x = g->child; x; x = x->next) {
+				bool err;
+
+				if (!vj_is(x, VJ_NUM) || !x->integer ||
+				    x->i < vd_limits.min_error_delta)
+					continue;
+				err = lr_counter_is_error(g->key, x->key);
+				if (!err &&
+				    !lr_counter_is_pause(g->key, x->key))
+					continue;
+				*pauses &= !err;
+				append(&s, d->key, x->key, x->i);
+			}
 		}
 	}
 	return s;
@@ -265,8 +275,8 @@ static void counters(struct doc_ctx *c, const struct vj *doc)
 {
 	const struct vj *ctr = vj_get(doc, "counters");
 
-	c->err[0] = rising(vj_get(ctr, "local"));
-	c->err[1] = rising(vj_get(ctr, "peer"));
+	c->err[0] = rising(vj_get(ctr, "local"), &c->pause_only[0]);
+	c->err[1] = rising(vj_get(ctr, "peer"), &c->pause_only[1]);
 }
 
 static int intervals(const struct doc_ctx *c, const struct vj *d,
@@ -346,6 +356,8 @@ static int direction(struct lr_verdict *v, struct doc_ctx *c,
 	f->dir = vd_strdup(dir);
 	f->err_src = vd_strdup(c->err[c2s ? 0 : 1]);
 	f->err_dst = vd_strdup(c->err[c2s ? 1 : 0]);
+	f->pause_src = c->pause_only[c2s ? 0 : 1];
+	f->pause_dst = c->pause_only[c2s ? 1 : 0];
 	f->set = (uint32_t)set;
 	f->round = c->round;
 	f->start = c->start;

@@ -33,16 +33,22 @@ static int nic_errors(struct lr_verdict *v, long nic, size_t upto)
 	size_t n = vd_nic_flows(v, nic, &fl), below = 0;
 	struct vd_finding *f;
 	char name[256];
-	bool any = false;
+	bool any = false, hard = false;
 
 	vd_nic_name(v->topo, nic, name, sizeof(name));
 	for (size_t i = 0; i < n; i++) {
 		const struct vd_flow *x = &v->flows[fl[i]];
+		bool src = x->src_nic == nic;
 
-		any |= (x->src_nic == nic ? x->err_src : x->err_dst) != NULL;
+		if ((src ? x->err_src : x->err_dst) != NULL) {
+			any = true;
+			hard |= !(src ? x->pause_src : x->pause_dst);
+		}
 		below += x->verdict == VD_BELOW;
 	}
-	if (!any)
+	/* Pause frames while every flow ran at full rate: flow control doing
+	 * its work, nothing lost. */
+	if (!any || (!hard && !below))
 		return 0;
 	if (covered(v, name, upto)) {
 		/* evidence of the finding that covers it */
@@ -54,6 +60,9 @@ static int nic_errors(struct lr_verdict *v, long nic, size_t upto)
 		return 0;
 	}
 	f = vd_finding_add(v, name, "errors", true,
+			   !hard ? "pause frames rising during its flows: "
+				   "the link was held back (a slow or "
+				   "congested receiver, a pause storm)" :
 			   below ? "error counters rising during its flows" :
 				   "errors corrected at full rate: error "
 				   "counters rising while its flows passed "

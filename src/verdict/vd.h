@@ -58,6 +58,7 @@ struct vd_flow {
 	unsigned outstanding; /* READs per QP the test ran with, 0: unknown */
 	double retrans, retrans_ratio; /* NaN: not reported */
 	char *err_src, *err_dst; /* rising error counters of each end */
+	bool pause_src, pause_dst; /* ... pause frames only */
 	char *error; /* failed: why */
 	char *dir; /* "c2s", "s2c" */
 	/* computed */

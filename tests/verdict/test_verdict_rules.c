@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "helpers.h"
+#include "linerate/counters.h"
 
 #define GOOD 97.0
 #define BAD 60.0
@@ -295,6 +296,42 @@ Test(rules, errors_are_evidence)
 	add(v, "n3/m0", "n4/m0", "e", GOOD);
 	cr_assert_str_eq(compute(), "nic:n1/m0");
 	cr_assert(has_evidence("nic", "link_downed +2"));
+}
+
+/* PFC pause frames while the flows ran at full rate: flow control doing
+ * its work, not a finding (a healthy lossless class pauses). */
+Test(rules, pauses_at_full_rate_are_silent)
+{
+	json_t *d = result_doc("n1/m0", "n2/m0", "a", GOOD, NAN, NAN);
+
+	add_errors(d, "m0", "rx_prio3_pause", 5000);
+	cr_assert_eq(lr_verdict_add_result(v, d, "t", NULL, NULL), 0);
+	json_decref(d);
+	add(v, "n3/m0", "n4/m0", "a", GOOD);
+	cr_assert_str_eq(compute(), "");
+}
+
+/* Pause frames on the end of a lone pair below: the evidence that places
+ * it, with the pause counter named. */
+Test(rules, pauses_are_evidence_of_a_slow_pair)
+{
+	json_t *d = result_doc("n1/m0", "n2/m0", "a", BAD, NAN, NAN);
+
+	add_errors(d, "m0", "tx_prio3_pause", 90000);
+	cr_assert_eq(lr_verdict_add_result(v, d, "t", NULL, NULL), 0);
+	json_decref(d);
+	cr_assert_str_eq(compute(), "nic:n1/m0");
+	cr_assert(has_evidence("nic", "tx_prio3_pause +90000"));
+}
+
+/* A pause counter's duration is not a count of frames. */
+Test(rules, pause_duration_is_not_a_pause_count)
+{
+	cr_assert(lr_counter_is_pause("ens1np0/ethtool", "rx_prio3_pause"));
+	cr_assert(lr_counter_is_pause("ens1np0/ethtool", "tx_pause_ctrl_phy"));
+	cr_assert_not(lr_counter_is_pause("ens1np0/ethtool",
+					  "rx_prio3_pause_duration"));
+	cr_assert_not(lr_counter_is_error("ens1np0/ethtool", "rx_prio3_pause"));
 }
 
 /* TCP retransmits above the threshold on a flow that passes. */
