@@ -545,6 +545,18 @@ Test(verbs_pair, qos_read_back_from_qp)
 		cr_assert_eq(qattr(doc, side, "path_mtu"), 1024, "%s", side);
 		cr_assert_eq(qattr(doc, side, "timeout"), 18, "%s", side);
 	}
+	/* The class the traffic class lands on: DSCP 32 >> 2 = 8, on the
+	 * rxe device's netdev (which has no DCB state: PFC unknown). */
+	{
+		json_t *q = json_object_get(endpoint(doc, "local"), "qos");
+
+		cr_assert(json_is_object(q), "no qos block");
+		cr_assert_eq(json_integer_value(json_object_get(q, "tclass")),
+			     32);
+		cr_assert_eq(json_integer_value(json_object_get(q, "dscp")), 8);
+		cr_assert(json_is_string(json_object_get(q, "netdev")));
+		cr_log_info("qos: %s", json_dumps(q, JSON_COMPACT));
+	}
 	cr_assert(json_is_true(
 		json_object_get(endpoint(doc, "local"), "relaxed_ordering")));
 	finish(doc, &p);
