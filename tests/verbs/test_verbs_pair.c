@@ -555,7 +555,6 @@ Test(verbs_pair, qos_read_back_from_qp)
 			     32);
 		cr_assert_eq(json_integer_value(json_object_get(q, "dscp")), 8);
 		cr_assert(json_is_string(json_object_get(q, "netdev")));
-		cr_log_info("qos: %s", json_dumps(q, JSON_COMPACT));
 	}
 	cr_assert(json_is_true(
 		json_object_get(endpoint(doc, "local"), "relaxed_ordering")));
