@@ -419,10 +419,7 @@ static json_t *verbs_describe(const struct lr_endpoint *ep)
 	json_object_set_new(j, "qp_bytes",
 			    lr_vasync_qp_bytes(ep, ep->o.op == LR_VOP_SEND ||
 							   ep->o.write_imm));
-	json_object_set_new(j, "async_events", json_integer(ep->async_events));
-	json_object_set_new(j, "async_fatal",
-			    ep->async_fatal[0] ? json_string(ep->async_fatal) :
-						 json_null());
+	lr_vasync_describe(ep, j);
 	json_object_set_new(
 		j, "connection",
 		json_string(ep->o.cm ? "rdma_cm" : "control channel"));

@@ -121,6 +121,9 @@ struct lr_endpoint {
 	unsigned async_events; /* read from the async fd (verbs_async.c) */
 	bool windowed; /* the engine closed a window: QP counts are its */
 	char async_fatal[160]; /* the first fatal one, or "" */
+	/* the endpoints whose events one async fd carries (verbs_async.c) */
+	struct lr_endpoint *async_next;
+	bool async_listed;
 };
 
 /* verbs.c */
@@ -194,6 +197,9 @@ int lr_vasync_setup(struct lr_endpoint *ep);
 int lr_vasync_poll(struct lr_endpoint *ep, struct lr_worker_ctl *ctl);
 /* Per-QP byte counts of each direction this end counts, with the spread. */
 json_t *lr_vasync_qp_bytes(const struct lr_endpoint *ep, bool counts);
+void lr_vasync_list(struct lr_endpoint *ep);
+void lr_vasync_forget(struct lr_endpoint *ep);
+void lr_vasync_describe(const struct lr_endpoint *ep, json_t *j);
 void lr_vasync_window(struct lr_endpoint *ep, enum lr_window_edge edge,
 		      struct lr_retrans *out);
 /* RoCE: the DCB class the traffic class lands on (null: not RoCE). */

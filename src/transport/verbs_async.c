@@ -8,6 +8,12 @@
  * device fatal, QP or CQ error) is kept on the endpoint, so that every
  * worker of the endpoint fails with it and the test ends cleanly with the
  * event in the results; others are logged and counted.
+ *
+ * With --cm, rdma_cm gives every id of the process one context per
+ * device, so the sessions of one serve read one async fd: whoever reads
+ * an event hands it to the endpoint that owns its QP or CQ, and a port's
+ * or the device's to every endpoint on that port (one list of the live
+ * endpoints, under one lock).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +27,33 @@
 #include "verbs.h"
 
 static pthread_mutex_t async_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct lr_endpoint *async_eps; /* under async_lock */
+
+/* After its QPs and CQs exist: another session may read its events. */
+void lr_vasync_list(struct lr_endpoint *ep)
+{
+	pthread_mutex_lock(&async_lock);
+	if (!ep->async_listed) {
+		ep->async_next = async_eps;
+		async_eps = ep;
+		ep->async_listed = true;
+	}
+	pthread_mutex_unlock(&async_lock);
+}
+
+/* Before its QPs and CQs are destroyed. */
+void lr_vasync_forget(struct lr_endpoint *ep)
+{
+	pthread_mutex_lock(&async_lock);
+	for (struct lr_endpoint **p = &async_eps; ep->async_listed && *p;
+	     p = &(*p)->async_next)
+		if (*p == ep) {
+			*p = ep->async_next;
+			ep->async_listed = false;
+			break;
+		}
+	pthread_mutex_unlock(&async_lock);
+}
 
 int lr_vasync_setup(struct lr_endpoint *ep)
 {
@@ -79,40 +112,103 @@ static void describe_event(const struct lr_endpoint *ep,
 	}
 }
 
-/* Read what is pending; returns whether a fatal event has been seen. */
+static bool owns_qp(const struct lr_endpoint *ep, const struct ibv_qp *qp)
+{
+	for (unsigned i = 0; i < ep->nd; i++)
+		for (unsigned k = 0; k < ep->d[i].nqp; k++)
+			if (ep->d[i].qps[k].qp == qp)
+				return true;
+	return false;
+}
+
+/* Whether the event is about ep (a listed endpoint on the event's
+ * context). */
+static bool owns(const struct lr_endpoint *ep, const struct ibv_async_event *e)
+{
+	switch (e->event_type) {
+	case IBV_EVENT_CQ_ERR:
+		for (unsigned i = 0; i < ep->nd; i++)
+			if (ep->d[i].cq == e->element.cq)
+				return true;
+		return false;
+	case IBV_EVENT_PORT_ERR:
+	case IBV_EVENT_PORT_ACTIVE:
+	case IBV_EVENT_LID_CHANGE:
+	case IBV_EVENT_GID_CHANGE:
+	case IBV_EVENT_PKEY_CHANGE:
+	case IBV_EVENT_SM_CHANGE:
+	case IBV_EVENT_CLIENT_REREGISTER:
+		return e->element.port_num == (int)ep->dev.port;
+	case IBV_EVENT_DEVICE_FATAL: return true;
+	case IBV_EVENT_SRQ_ERR:
+	case IBV_EVENT_SRQ_LIMIT_REACHED: return false; /* no SRQ here */
+	default: return owns_qp(ep, e->element.qp);
+	}
+}
+
+static void record(struct lr_endpoint *ep, const struct ibv_async_event *e)
+{
+	char msg[160];
+
+	describe_event(ep, e, msg, sizeof(msg));
+	ep->async_events++;
+	if (fatal(e->event_type) && !ep->async_fatal[0]) {
+		snprintf(ep->async_fatal, sizeof(ep->async_fatal), "%s", msg);
+		lr_err("verbs: async event: %s", msg);
+	} else {
+		lr_warn("verbs: async event: %s", msg);
+	}
+}
+
+/* Read what is pending on ep's context and hand each event to the
+ * endpoints it is about; whether ep has seen a fatal one. */
 static bool drain_events(struct lr_endpoint *ep)
 {
 	struct ibv_async_event e;
-	char msg[160];
 
 	while (!ibv_get_async_event(ep->dev.ctx, &e)) {
-		describe_event(ep, &e, msg, sizeof(msg));
-		ep->async_events++;
-		if (fatal(e.event_type) && !ep->async_fatal[0]) {
-			snprintf(ep->async_fatal, sizeof(ep->async_fatal), "%s",
-				 msg);
-			lr_err("verbs: async event: %s", msg);
-		} else {
-			lr_warn("verbs: async event: %s", msg);
-		}
+		bool taken = false;
+
+		for (struct lr_endpoint *o = async_eps; o; o = o->async_next)
+			if (o->dev.ctx == ep->dev.ctx && owns(o, &e)) {
+				record(o, &e);
+				taken = true;
+			}
+		if (!taken)
+			lr_warn("verbs: async event of no live test on %s: %s",
+				ep->dev.name, ibv_event_type_str(e.event_type));
 		ibv_ack_async_event(&e);
 	}
 	return ep->async_fatal[0] != '\0';
 }
 
+/* The endpoint's events for its results (another session may write them). */
+void lr_vasync_describe(const struct lr_endpoint *ep, json_t *j)
+{
+	pthread_mutex_lock(&async_lock);
+	json_object_set_new(j, "async_events", json_integer(ep->async_events));
+	json_object_set_new(j, "async_fatal",
+			    ep->async_fatal[0] ? json_string(ep->async_fatal) :
+						 json_null());
+	pthread_mutex_unlock(&async_lock);
+}
+
 int lr_vasync_poll(struct lr_endpoint *ep, struct lr_worker_ctl *ctl)
 {
+	char msg[sizeof(ep->async_fatal)];
 	bool bad;
 
 	if (!ep->dev.ctx)
 		return 0;
+
 	pthread_mutex_lock(&async_lock);
 	bad = drain_events(ep);
+	if (bad)
+		memcpy(msg, ep->async_fatal, sizeof(msg));
 	pthread_mutex_unlock(&async_lock);
 	if (!bad)
 		return 0;
-	lr_worker_fail(ctl, -ENETDOWN, "verbs: async event: %s",
-		       ep->async_fatal);
+	lr_worker_fail(ctl, -ENETDOWN, "verbs: async event: %s", msg);
 	return -ENETDOWN;
 }
 

@@ -148,6 +148,8 @@ int lr_vres_create(struct lr_endpoint *ep)
 	lr_place_mem_done(&ep->pl);
 	if (ret)
 		lr_place_release(&ep->pl);
+	else
+		lr_vasync_list(ep);
 	return ret;
 }
 
@@ -201,6 +203,7 @@ dealloc_pd:
 
 void lr_vres_destroy(struct lr_endpoint *ep)
 {
+	lr_vasync_forget(ep);
 	for (unsigned i = 0; i < ep->nd; i++)
 		destroy_dir(&ep->d[i]);
 	if (ep->mr)
