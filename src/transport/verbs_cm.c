@@ -603,6 +603,14 @@ static int client_connect(struct lr_endpoint *ep, const json_t *peer)
 		ret = get_addr(ep->cm->src, 0, &src);
 		srcp = &src;
 	}
+	if (!ret && srcp && src.ss_family != dst.ss_family) {
+		lr_err("verbs: rdma_cm cannot route from %s (the address of "
+		       "--dev's GID%s) to the server's %s: one is IPv4, the "
+		       "other IPv6",
+		       ep->cm->src,
+		       ep->o.gid_index >= 0 ? " at --gid-index" : "", host);
+		ret = -EINVAL;
+	}
 	for (uint32_t s = 0; !ret && s < n; s++)
 		ret = resolve(ep, slot_qp(ep, s), srcp, &dst);
 	if (!ret)
