@@ -26,8 +26,9 @@ void lr_argv_free(char **argv)
 	free(argv);
 }
 
-/* One word from *p (after blanks); NULL at the end, *bad on an open quote. */
-static char *next_word(const char **p, bool *bad)
+/* One word from *p (after blanks); NULL at the end, *bad on an open quote
+ * (-EINVAL) or out of memory (-ENOMEM). */
+static char *next_word(const char **p, int *bad)
 {
 	const char *s = *p;
 	char *w, *o;
@@ -38,8 +39,10 @@ static char *next_word(const char **p, bool *bad)
 	if (!*s)
 		return NULL;
 	w = o = malloc(strlen(s) + 1);
-	if (!w)
+	if (!w) {
+		*bad = -ENOMEM;
 		return NULL;
+	}
 	for (; *s && (q || (*s != ' ' && *s != '\t' && *s != '\n')); s++) {
 		if (q && *s == q)
 			q = 0;
@@ -51,7 +54,7 @@ static char *next_word(const char **p, bool *bad)
 			*o++ = *s;
 	}
 	*o = '\0';
-	*bad = q != 0;
+	*bad = q ? -EINVAL : 0;
 	*p = s;
 	return w;
 }
@@ -60,7 +63,7 @@ int lr_argv_split(const char *cmd, char ***out)
 {
 	size_t n = 0, cap = 8;
 	char **v = calloc(cap, sizeof(*v));
-	bool bad = false;
+	int bad = 0;
 	char *w;
 
 	if (!v)
@@ -82,7 +85,7 @@ int lr_argv_split(const char *cmd, char ***out)
 	}
 	if (bad || !n) {
 		lr_argv_free(v);
-		return -EINVAL;
+		return bad ? bad : -EINVAL;
 	}
 	*out = v;
 	return 0;
