@@ -83,23 +83,33 @@ static bool fatal(enum ibv_event_type t)
 	}
 }
 
-static void describe_event(const struct lr_endpoint *ep,
-			   const struct ibv_async_event *e, char *buf,
-			   size_t len)
+/* An event about a port (element.port_num). */
+static bool port_event(enum ibv_event_type t)
 {
-	const char *what = ibv_event_type_str(e->event_type);
-
-	switch (e->event_type) {
+	switch (t) {
 	case IBV_EVENT_PORT_ERR:
 	case IBV_EVENT_PORT_ACTIVE:
 	case IBV_EVENT_LID_CHANGE:
 	case IBV_EVENT_GID_CHANGE:
 	case IBV_EVENT_PKEY_CHANGE:
 	case IBV_EVENT_SM_CHANGE:
-	case IBV_EVENT_CLIENT_REREGISTER:
+	case IBV_EVENT_CLIENT_REREGISTER: return true;
+	default: return false;
+	}
+}
+
+static void describe_event(const struct lr_endpoint *ep,
+			   const struct ibv_async_event *e, char *buf,
+			   size_t len)
+{
+	const char *what = ibv_event_type_str(e->event_type);
+
+	if (port_event(e->event_type)) {
 		snprintf(buf, len, "%s port %d: %s", ep->dev.name,
 			 e->element.port_num, what);
-		break;
+		return;
+	}
+	switch (e->event_type) {
 	case IBV_EVENT_CQ_ERR:
 		snprintf(buf, len, "%s: %s", ep->dev.name, what);
 		break;
@@ -125,20 +135,14 @@ static bool owns_qp(const struct lr_endpoint *ep, const struct ibv_qp *qp)
  * context). */
 static bool owns(const struct lr_endpoint *ep, const struct ibv_async_event *e)
 {
+	if (port_event(e->event_type))
+		return e->element.port_num == (int)ep->dev.port;
 	switch (e->event_type) {
 	case IBV_EVENT_CQ_ERR:
 		for (unsigned i = 0; i < ep->nd; i++)
 			if (ep->d[i].cq == e->element.cq)
 				return true;
 		return false;
-	case IBV_EVENT_PORT_ERR:
-	case IBV_EVENT_PORT_ACTIVE:
-	case IBV_EVENT_LID_CHANGE:
-	case IBV_EVENT_GID_CHANGE:
-	case IBV_EVENT_PKEY_CHANGE:
-	case IBV_EVENT_SM_CHANGE:
-	case IBV_EVENT_CLIENT_REREGISTER:
-		return e->element.port_num == (int)ep->dev.port;
 	case IBV_EVENT_DEVICE_FATAL: return true;
 	case IBV_EVENT_SRQ_ERR:
 	case IBV_EVENT_SRQ_LIMIT_REACHED: return false; /* no SRQ here */
