@@ -350,3 +350,91 @@ Test(verbs_ep, stray_cm_request_refused, .timeout = 60)
 	json_decref(ci);
 	json_decref(opts);
 }
+
+/* The private data of the test's own client (verbs_cm.c's cm_pdata, in
+ * network byte order): the server's token, buffer, rkey, slot, depth. */
+struct hand_pdata {
+	uint64_t token, addr;
+	uint32_t rkey, slot, rd_atom;
+};
+
+/*
+ * The test's client by hand: its request for slot 0 with the server's
+ * token, up to the server's response, without the RTU that ends the
+ * server's wait for ESTABLISHED.
+ */
+static struct rdma_cm_id *hand_request(struct rdma_event_channel *ch,
+				       const char *host, int port,
+				       uint64_t token)
+{
+	struct addrinfo hints = { .ai_family = AF_INET }, *ai;
+	struct hand_pdata pd = { .token = htobe64(token), .rd_atom = htonl(1) };
+	struct rdma_conn_param cp = { .private_data = &pd,
+				      .private_data_len = sizeof(pd),
+				      .qp_num = 0x1234,
+				      .responder_resources = 1,
+				      .initiator_depth = 1,
+				      .retry_count = 7,
+				      .rnr_retry_count = 7 };
+	struct rdma_cm_id *id;
+
+	cr_assert_eq(getaddrinfo(host, NULL, &hints, &ai), 0);
+	((struct sockaddr_in *)ai->ai_addr)->sin_port = htons((uint16_t)port);
+	cr_assert_eq(rdma_create_id(ch, &id, NULL, RDMA_PS_TCP), 0);
+	cr_assert_eq(rdma_resolve_addr(id, NULL, ai->ai_addr, 2000), 0);
+	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_ADDR_RESOLVED);
+	cr_assert_eq(rdma_resolve_route(id, 2000), 0);
+	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_ROUTE_RESOLVED);
+	freeaddrinfo(ai);
+	cr_assert_eq(rdma_connect(id, &cp), 0, "%m");
+	/* no QP on this id: the server's REP comes as CONNECT_RESPONSE */
+	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_CONNECT_RESPONSE);
+	return id;
+}
+
+/*
+ * A stray request that comes while the server waits for its client's
+ * ESTABLISHED (issue 9: its cm_id leaked there) is refused, and the
+ * server's set-up still completes when the test's client sends its RTU.
+ */
+Test(verbs_ep, stray_while_waiting_for_established, .timeout = 60)
+{
+	char dev[64];
+	struct lr_test_params p = params(LR_MODE_BW);
+	json_t *opts = json_pack("{s:b}", "cm", 1), *si;
+	struct lr_endpoint_cfg s = { .role = LR_ROLE_SERVER,
+				     .params = &p,
+				     .opts = opts,
+				     .timeout_ms = 10000 };
+	struct rdma_event_channel *ch;
+	struct lr_endpoint *srv;
+	struct rdma_cm_id *id;
+	struct connector sc;
+	const char *host;
+	pthread_t th;
+	int port;
+
+	REQUIRE_DEV(0, dev);
+	s.dev = dev;
+	cr_assert_eq(ops()->create(&s, &srv, &si), 0);
+	sc = (struct connector){ .ep = srv, .peer = NULL };
+	pthread_create(&th, NULL, connect_thread, &sc);
+	host = json_string_value(json_object_get(si, "cm_addr"));
+	host = host && host[0] ? host : "127.0.0.1";
+	port = (int)json_integer_value(json_object_get(si, "cm_port"));
+	ch = rdma_create_event_channel();
+	cr_assert_not_null(ch);
+	id = hand_request(
+		ch, host, port,
+		(uint64_t)json_integer_value(json_object_get(si, "cm_token")));
+	cr_assert_eq(stray_request(host, port), RDMA_CM_EVENT_REJECTED,
+		     "the stray while the server waits for ESTABLISHED");
+	cr_assert_eq(rdma_establish(id), 0, "%m");
+	pthread_join(th, NULL);
+	cr_assert_eq(sc.ret, 0, "the server after a stray: %d", sc.ret);
+	ops()->destroy(srv);
+	rdma_destroy_id(id);
+	rdma_destroy_event_channel(ch);
+	json_decref(si);
+	json_decref(opts);
+}
