@@ -288,6 +288,132 @@ Test(cluster_lo, a_server_that_fails_is_a_finding_the_others_run)
 	proc_cleanup(&p);
 }
 
+/* Whether report.json has a finding about subject of kind, with cause
+ * holding what. */
+static bool has_finding(const char *subject, const char *kind, const char *what)
+{
+	json_t *rep = load("report.json"), *f;
+	bool found = false;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "findings"), i, f) {
+		const char *c = json_string_value(json_object_get(f, "cause"));
+
+		found |= !strcmp(json_string_value(
+					 json_object_get(f, "subject")),
+				 subject) &&
+			 !strcmp(json_string_value(json_object_get(f, "kind")),
+				 kind) &&
+			 c && strstr(c, what);
+	}
+	json_decref(rep);
+	return found;
+}
+
+/*
+ * n2 runs another version of linerate (a stand-in that answers the hello
+ * as linerate 0.0.9 would): a "version" finding about n2 that names both
+ * versions, the others measured, exit 1.
+ */
+Test(cluster_lo, an_agent_of_another_version_is_a_finding)
+{
+	char other[160], fake[160], text[1024];
+	const char *extra[] = { "--ssh",       other,	   "--phases",
+				"hosts,pairs", "--rounds", "all",
+				"--duration",  "0.3",	   NULL };
+	const char hello[] = "{\"type\":\"hello\",\"version\":1,"
+			     "\"software\":\"linerate 0.0.9\"}";
+	struct proc p;
+	int rc;
+
+	snprintf(fake, sizeof(fake), "%s/old-linerate", dir);
+	/* one frame: the length (4 bytes, big-endian) and the JSON */
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n"
+		 "printf '\\000\\000\\000\\%03o%s'\n"
+		 "cat >/dev/null\n",
+		 (unsigned)strlen(hello), hello);
+	write_file(fake, text, 0755);
+	snprintf(other, sizeof(other), "%s/other", dir);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n"
+		 "while [ \"$1\" = -o ]; do shift 2; done\n"
+		 "h=$1; shift; shift\n"
+		 "[ \"$h\" = n2 ] && exec %s \"$@\"\n"
+		 "exec %s \"$@\"\n",
+		 fake, getenv("LINERATE_BIN"));
+	write_file(other, text, 0755);
+	rc = cluster(&p, extra);
+	cr_assert_eq(rc, 1, "exit %d: %s", rc, err_of(&p));
+	cr_assert(has_finding("n2", "version", "linerate 0.0.9"), "%s",
+		  err_of(&p));
+	proc_cleanup(&p);
+}
+
+/* An output directory that cannot be made: the run cannot start, exit 3
+ * with the path and the reason. */
+Test(cluster_lo, output_that_cannot_be_made_is_exit_3)
+{
+	const char *words[] = { "cluster",
+				topo,
+				"--ssh",
+				launcher,
+				"--remote-linerate",
+				getenv("LINERATE_BIN"),
+				"--out",
+				"/proc/self/nonexistent/out",
+				NULL };
+	struct proc p;
+
+	proc_start(&p, words);
+	cr_assert_eq(proc_wait(&p, 50000), 3);
+	cr_assert(strstr(err_of(&p),
+			 "cannot create /proc/self/nonexistent/out: "
+			 "No such file or directory"),
+		  "%s", err_of(&p));
+	proc_cleanup(&p);
+}
+
+/* --json: the linerate.report/1 document alone on stdout; --quiet: nothing
+ * on stdout, and no summary on stderr. */
+Test(cluster_lo, json_and_quiet)
+{
+	const char *json[] = { "--ssh",	      launcher,	  "--phases",
+			       "hosts,pairs", "--rounds", "1",
+			       "--duration",  "0.3",	  "--json",
+			       NULL };
+	const char *quiet[] = { "--ssh",       launcher,   "--phases",
+				"hosts,pairs", "--rounds", "1",
+				"--duration",  "0.3",	   "--quiet",
+				"--resume",    NULL };
+	struct proc p;
+	json_error_t e;
+	json_t *doc;
+	char *out;
+	int rc;
+
+	/* loopback's rate is not judged here: pass or findings */
+	rc = cluster(&p, json);
+	cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, err_of(&p));
+	out = proc_slurp(p.out);
+	doc = json_loads(out ? out : "", 0, &e);
+	cr_assert_not_null(doc, "stdout is not one JSON document: %s\n%s",
+			   e.text, out);
+	cr_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
+			 "linerate.report/1");
+	json_decref(doc);
+	free(out);
+	proc_cleanup(&p);
+	rc = cluster(&p, quiet);
+	cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, err_of(&p));
+	out = proc_slurp(p.out);
+	cr_assert_str_eq(out ? out : "", "", "--quiet printed on stdout");
+	free(out);
+	cr_assert_null(strstr(err_of(&p), "inside traffic windows"), "%s",
+		       err_of(&p));
+	proc_cleanup(&p);
+}
+
 /* serve --listen with LINERATE_SECRET refuses a hello without it. */
 Test(cluster_lo, listen_with_a_secret_refuses_strangers)
 {
