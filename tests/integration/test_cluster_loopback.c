@@ -414,6 +414,57 @@ Test(cluster_lo, json_and_quiet)
 	proc_cleanup(&p);
 }
 
+/* The start times of the agents of a hosts-only run with --fanout n: a
+ * launcher logs the time, then waits 0.3 s before the agent runs. */
+static int agent_starts(const char *fanout, double *t, int max)
+{
+	char slow[160], log[160], text[512];
+	const char *extra[] = { "--ssh",    slow,   "--phases", "hosts",
+				"--fanout", fanout, NULL };
+	struct proc p;
+	int n = 0, rc;
+	FILE *f;
+
+	snprintf(log, sizeof(log), "%s/starts-%s", dir, fanout);
+	snprintf(slow, sizeof(slow), "%s/slow", dir);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n"
+		 "while [ \"$1\" = -o ]; do shift 2; done\n"
+		 "shift\n"
+		 "date +%%s.%%N >>%s\n"
+		 "sleep 0.3\n"
+		 "exec \"$@\"\n",
+		 log);
+	write_file(slow, text, 0755);
+	rc = cluster(&p, extra);
+	cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, err_of(&p));
+	proc_cleanup(&p);
+	f = fopen(log, "r");
+	cr_assert_not_null(f);
+	while (n < max && fscanf(f, "%lf", &t[n]) == 1)
+		n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * --fanout 1: one agent starts at a time. Each start begins only after the
+ * agent before it answered, which its launcher delays by 0.3 s, so
+ * consecutive starts are at least 0.3 s apart however loaded the machine
+ * is (load only spreads them more).
+ */
+Test(cluster_lo, fanout_bounds_the_agents_starting_at_once)
+{
+	double t[8];
+	int n = agent_starts("1", t, 8);
+
+	cr_assert_eq(n, 4, "4 agents started");
+	for (int i = 1; i < n; i++)
+		cr_assert_geq(t[i] - t[i - 1], 0.3,
+			      "start %d only %.3f s after the one before", i,
+			      t[i] - t[i - 1]);
+}
+
 /* serve --listen with LINERATE_SECRET refuses a hello without it. */
 Test(cluster_lo, listen_with_a_secret_refuses_strangers)
 {
