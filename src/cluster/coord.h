@@ -88,7 +88,11 @@ struct cl_run {
 	char results_path[4096];
 	uint64_t t_start;
 	struct lr_cluster_summary *sum;
-	json_t *done_sets; /* {id: true} from results.jsonl */
+	json_t *done_sets; /* {id: results written} from results.jsonl */
+	/* --resume: the last set of results.jsonl and where its lines start
+	 * (a crash can leave it with only some of its flows) */
+	char last_set[64];
+	long last_set_off;
 	double worst;
 	const char *phase_name;
 	unsigned round, rounds;
@@ -122,6 +126,7 @@ const char *cl_nic_dev(const struct cl_run *r, uint32_t nic);
 
 /* set.c */
 int cl_run_set(struct cl_run *r, const struct lr_plan_set *s);
+int cl_drop_last(struct cl_run *r, const char *id, size_t flows);
 void cl_on_flow_msg(struct cl_run *r, struct cl_agent *a, const json_t *m);
 void cl_agent_lost(struct cl_run *r, struct cl_agent *a);
 

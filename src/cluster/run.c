@@ -31,8 +31,10 @@ static int make_secret(struct cl_run *r)
 }
 
 /*
- * --resume: the sets already in results.jsonl. A line cut short by a
- * crash is dropped (the file is cut back to the last whole line).
+ * --resume: the sets already in results.jsonl, with the number of results
+ * of each. A line cut short by a crash is dropped (the file is cut back to
+ * the last whole line); the last set may also be short of flows (a crash
+ * between the writes of one set): cl_run_set runs it again (cl_drop_last).
  */
 static int load_done(struct cl_run *r)
 {
@@ -55,10 +57,19 @@ static int load_done(struct cl_run *r)
 			json_decref(doc);
 			break;
 		}
-		if (json_is_string(set))
-			json_object_set_new(r->done_sets,
-					    json_string_value(set),
-					    json_true());
+		if (json_is_string(set)) {
+			const char *id = json_string_value(set);
+			json_int_t k = json_integer_value(
+				json_object_get(r->done_sets, id));
+
+			if (strcmp(id, r->last_set)) {
+				snprintf(r->last_set, sizeof(r->last_set), "%s",
+					 id);
+				r->last_set_off = good;
+			}
+			json_object_set_new(r->done_sets, id,
+					    json_integer(k + 1));
+		}
 		json_decref(doc);
 		good = ftell(f);
 	}
@@ -66,6 +77,37 @@ static int load_done(struct cl_run *r)
 	fclose(f);
 	if (truncate(r->results_path, good))
 		return -errno;
+	return 0;
+}
+
+/*
+ * A set of results.jsonl with fewer results than it has flows: when it is
+ * the last one (what a crash leaves), its lines go and it runs again (0);
+ * otherwise it is kept as it is (1).
+ */
+int cl_drop_last(struct cl_run *r, const char *id, size_t flows)
+{
+	json_int_t have = json_integer_value(json_object_get(r->done_sets, id));
+
+	if (strcmp(id, r->last_set)) {
+		lr_warn("%s: set %s has %lld of its %zu results and is not the "
+			"last: kept as it is",
+			r->results_path, id, (long long)have, flows);
+		return 1;
+	}
+	if (fflush(r->results) ||
+	    ftruncate(fileno(r->results), (off_t)r->last_set_off)) {
+		int ret = -errno;
+
+		lr_err("cannot cut %s back: %s", r->results_path,
+		       strerror(-ret));
+		return ret;
+	}
+	lr_warn("%s: set %s has %lld of its %zu results (cut by a crash): run "
+		"again",
+		r->results_path, id, (long long)have, flows);
+	json_object_del(r->done_sets, id);
+	r->last_set[0] = '\0';
 	return 0;
 }
 

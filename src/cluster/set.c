@@ -270,7 +270,8 @@ static int append(struct cl_run *r)
 	if (ret)
 		lr_err("cannot append to %s: %s", r->results_path,
 		       strerror(-ret));
-	json_object_set_new(r->done_sets, r->set->id, json_true());
+	json_object_set_new(r->done_sets, r->set->id,
+			    json_integer((json_int_t)r->set->n));
 	return ret;
 }
 
@@ -296,8 +297,17 @@ int cl_run_set(struct cl_run *r, const struct lr_plan_set *s)
 	int ret;
 
 	if (json_object_get(r->done_sets, s->id)) {
-		r->sum->sets_resumed++;
-		return 0;
+		json_int_t have = json_integer_value(
+			json_object_get(r->done_sets, s->id));
+
+		ret = have >= (json_int_t)s->n ? 1 :
+						 cl_drop_last(r, s->id, s->n);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			r->sum->sets_resumed++;
+			return 0;
+		}
 	}
 	r->fl = calloc(s->n + 1, sizeof(*r->fl));
 	if (!r->fl)
