@@ -590,6 +590,49 @@ Test(cluster_lo, resume_after_kill_repeats_no_set)
 	json_decref(rep);
 }
 
+/*
+ * n2's ssh hangs (it never runs the agent, never exits): bounded by the
+ * agents' 30 s start (CL_START_MS), n2 is an "unreachable" finding saying
+ * so, the other three are measured, and the run ends (well under the 30 s
+ * plus the rounds; 75 s is a bound a loaded machine keeps).
+ */
+Test(cluster_lo, a_hanging_ssh_is_bounded, .timeout = 120)
+{
+	char hang[160], text[512];
+	const char *extra[] = { "--ssh",       hang,	   "--phases",
+				"hosts,pairs", "--rounds", "all",
+				"--duration",  "0.3",	   NULL };
+	const char *words[16] = { "cluster",
+				  topo,
+				  "--out",
+				  outdir,
+				  "--remote-linerate",
+				  getenv("LINERATE_BIN") };
+	uint64_t t0 = lr_now_ns();
+	struct proc p;
+	size_t n = 6;
+	int rc;
+
+	snprintf(hang, sizeof(hang), "%s/hang", dir);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n"
+		 "while [ \"$1\" = -o ]; do shift 2; done\n"
+		 "h=$1; shift\n"
+		 "[ \"$h\" = n2 ] && exec sleep 600\n"
+		 "exec \"$@\"\n");
+	write_file(hang, text, 0755);
+	for (size_t i = 0; extra[i]; i++)
+		words[n++] = extra[i];
+	words[n] = NULL;
+	proc_start(&p, words);
+	rc = proc_wait(&p, 100000);
+	cr_assert_eq(rc, 1, "exit %d: %s", rc, err_of(&p));
+	cr_assert_lt((double)(lr_now_ns() - t0) / 1e9, 75.0);
+	cr_assert(has_finding("n2", "unreachable", "no answer within 30 s"),
+		  "%s", err_of(&p));
+	proc_cleanup(&p);
+}
+
 /* serve --listen with LINERATE_SECRET refuses a hello without it. */
 Test(cluster_lo, listen_with_a_secret_refuses_strangers)
 {
