@@ -521,7 +521,6 @@ int lr_vcm_create(struct lr_endpoint *ep, const char *dev, json_t *info)
 	}
 	json_object_set_new(info, "cm", json_true());
 	if (ep->role == LR_ROLE_CLIENT) {
-		/* the server's token comes with its info (client_connect) */
 		/* rdma_cm routes from --dev's address when there is one. */
 		ret = dev ? dev_addr(ep, dev, ep->cm->src,
 				     sizeof(ep->cm->src)) :

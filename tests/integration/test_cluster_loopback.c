@@ -50,6 +50,19 @@ static void write_file(const char *path, const char *text, mode_t mode)
 	chmod(path, mode);
 }
 
+/* An executable stand-in for ssh at path: it skips the "-o OPTION" pairs,
+ * then runs body with the host in $1 and the remote command after it. */
+static void write_ssh(const char *path, const char *body)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	fprintf(f, "#!/bin/sh\nwhile [ \"$1\" = -o ]; do shift 2; done\n%s",
+		body);
+	fclose(f);
+	chmod(path, 0755);
+}
+
 static void up(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/lr-cluster-%d", (int)getpid());
@@ -59,12 +72,8 @@ static void up(void)
 	snprintf(outdir, sizeof(outdir), "%s/out", dir);
 	write_file(topo, topology, 0644);
 	/* in place of ssh: skip "-o OPTION" pairs and the host, run the rest */
-	write_file(launcher,
-		   "#!/bin/sh\n"
-		   "while [ \"$1\" = -o ]; do shift 2; done\n"
-		   "shift\n"
-		   "exec \"$@\"\n",
-		   0755);
+	write_ssh(launcher, "shift\n"
+			    "exec \"$@\"\n");
 }
 
 static void down(void)
@@ -92,7 +101,7 @@ static int cluster(struct proc *p, const char *const *extra)
 		words[n++] = extra[i];
 	words[n] = NULL;
 	proc_start(p, words);
-	return proc_wait(p, 50000);
+	return proc_wait(p, 100000); /* the tests' own timeouts bound it */
 }
 
 /* The process's stderr, kept until the next call (freed then). */
@@ -233,13 +242,9 @@ Test(cluster_lo, names_that_do_not_resolve_are_bad_input)
 	/* what OpenSSH prints for a name that does not resolve (no lookup
 	 * leaves this machine in a test) */
 	snprintf(bad, sizeof(bad), "%s/nores", dir);
-	write_file(bad,
-		   "#!/bin/sh\n"
-		   "while [ \"$1\" = -o ]; do shift 2; done\n"
-		   "echo \"ssh: Could not resolve hostname $1: Name or service "
-		   "not known\" >&2\n"
-		   "exit 255\n",
-		   0755);
+	write_ssh(bad, "echo \"ssh: Could not resolve hostname $1: Name or "
+		       "service not known\" >&2\n"
+		       "exit 255\n");
 	cr_assert_eq(cluster(&p, extra), 2);
 	cr_assert(strstr(err_of(&p), "Could not resolve hostname n2"), "%s",
 		  err_of(&p));
@@ -261,15 +266,10 @@ Test(cluster_lo, a_server_that_fails_is_a_finding_the_others_run)
 
 	/* n3's linerate is missing: the shell says so, as on a real server */
 	snprintf(part, sizeof(part), "%s/part", dir);
-	write_file(
-		part,
-		"#!/bin/sh\n"
-		"while [ \"$1\" = -o ]; do shift 2; done\n"
-		"h=$1; shift\n"
-		"[ \"$h\" = n3 ] && { echo \"sh: 1: linerate: not found\" >&2;"
-		" exit 127; }\n"
-		"exec \"$@\"\n",
-		0755);
+	write_ssh(part, "h=$1; shift\n"
+			"[ \"$h\" = n3 ] && { echo \"sh: 1: linerate: not "
+			"found\" >&2; exit 127; }\n"
+			"exec \"$@\"\n");
 	rc = cluster(&p, extra);
 	cr_assert_eq(rc, 1, "exit %d: %s", rc, err_of(&p));
 	rep = load("report.json");
@@ -336,13 +336,11 @@ Test(cluster_lo, an_agent_of_another_version_is_a_finding)
 	write_file(fake, text, 0755);
 	snprintf(other, sizeof(other), "%s/other", dir);
 	snprintf(text, sizeof(text),
-		 "#!/bin/sh\n"
-		 "while [ \"$1\" = -o ]; do shift 2; done\n"
 		 "h=$1; shift; shift\n"
 		 "[ \"$h\" = n2 ] && exec %s \"$@\"\n"
 		 "exec %s \"$@\"\n",
 		 fake, getenv("LINERATE_BIN"));
-	write_file(other, text, 0755);
+	write_ssh(other, text);
 	rc = cluster(&p, extra);
 	cr_assert_eq(rc, 1, "exit %d: %s", rc, err_of(&p));
 	cr_assert(has_finding("n2", "version", "linerate 0.0.9"), "%s",
@@ -428,14 +426,12 @@ static int agent_starts(const char *fanout, double *t, int max)
 	snprintf(log, sizeof(log), "%s/starts-%s", dir, fanout);
 	snprintf(slow, sizeof(slow), "%s/slow", dir);
 	snprintf(text, sizeof(text),
-		 "#!/bin/sh\n"
-		 "while [ \"$1\" = -o ]; do shift 2; done\n"
 		 "shift\n"
 		 "date +%%s.%%N >>%s\n"
 		 "sleep 0.3\n"
 		 "exec \"$@\"\n",
 		 log);
-	write_file(slow, text, 0755);
+	write_ssh(slow, text);
 	rc = cluster(&p, extra);
 	cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, err_of(&p));
 	proc_cleanup(&p);
@@ -598,34 +594,19 @@ Test(cluster_lo, resume_after_kill_repeats_no_set)
  */
 Test(cluster_lo, a_hanging_ssh_is_bounded, .timeout = 120)
 {
-	char hang[160], text[512];
+	char hang[160];
 	const char *extra[] = { "--ssh",       hang,	   "--phases",
 				"hosts,pairs", "--rounds", "all",
 				"--duration",  "0.3",	   NULL };
-	const char *words[16] = { "cluster",
-				  topo,
-				  "--out",
-				  outdir,
-				  "--remote-linerate",
-				  getenv("LINERATE_BIN") };
 	uint64_t t0 = lr_now_ns();
 	struct proc p;
-	size_t n = 6;
 	int rc;
 
 	snprintf(hang, sizeof(hang), "%s/hang", dir);
-	snprintf(text, sizeof(text),
-		 "#!/bin/sh\n"
-		 "while [ \"$1\" = -o ]; do shift 2; done\n"
-		 "h=$1; shift\n"
-		 "[ \"$h\" = n2 ] && exec sleep 600\n"
-		 "exec \"$@\"\n");
-	write_file(hang, text, 0755);
-	for (size_t i = 0; extra[i]; i++)
-		words[n++] = extra[i];
-	words[n] = NULL;
-	proc_start(&p, words);
-	rc = proc_wait(&p, 100000);
+	write_ssh(hang, "h=$1; shift\n"
+			"[ \"$h\" = n2 ] && exec sleep 600\n"
+			"exec \"$@\"\n");
+	rc = cluster(&p, extra);
 	cr_assert_eq(rc, 1, "exit %d: %s", rc, err_of(&p));
 	cr_assert_lt((double)(lr_now_ns() - t0) / 1e9, 75.0);
 	cr_assert(has_finding("n2", "unreachable", "no answer within 30 s"),

@@ -275,19 +275,12 @@ static enum rdma_cm_event_type next_event(struct rdma_event_channel *ch)
 	return type;
 }
 
-/* A connection request with private data that is no test's: what the
- * server answers (the event this end gets). */
-static enum rdma_cm_event_type stray_request(const char *host, int port)
+/* An id on ch with its route to host:port (IPv4) resolved. */
+static struct rdma_cm_id *routed_id(struct rdma_event_channel *ch,
+				    const char *host, int port)
 {
-	struct rdma_event_channel *ch = rdma_create_event_channel();
 	struct addrinfo hints = { .ai_family = AF_INET }, *ai;
-	static const char junk[16] = "not a linerate";
-	struct rdma_conn_param cp = { .private_data = junk,
-				      .private_data_len = sizeof(junk),
-				      .qp_num = 1,
-				      .retry_count = 1 };
 	struct rdma_cm_id *id;
-	enum rdma_cm_event_type type;
 
 	cr_assert_not_null(ch);
 	cr_assert_eq(getaddrinfo(host, NULL, &hints, &ai), 0);
@@ -297,9 +290,25 @@ static enum rdma_cm_event_type stray_request(const char *host, int port)
 	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_ADDR_RESOLVED);
 	cr_assert_eq(rdma_resolve_route(id, 2000), 0);
 	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_ROUTE_RESOLVED);
+	freeaddrinfo(ai);
+	return id;
+}
+
+/* A connection request with private data that is no test's: what the
+ * server answers (the event this end gets). */
+static enum rdma_cm_event_type stray_request(const char *host, int port)
+{
+	struct rdma_event_channel *ch = rdma_create_event_channel();
+	static const char junk[16] = "not a linerate";
+	struct rdma_conn_param cp = { .private_data = junk,
+				      .private_data_len = sizeof(junk),
+				      .qp_num = 1,
+				      .retry_count = 1 };
+	struct rdma_cm_id *id = routed_id(ch, host, port);
+	enum rdma_cm_event_type type;
+
 	cr_assert_eq(rdma_connect(id, &cp), 0, "%m");
 	type = next_event(ch);
-	freeaddrinfo(ai);
 	rdma_destroy_id(id);
 	rdma_destroy_event_channel(ch);
 	return type;
@@ -367,7 +376,6 @@ static struct rdma_cm_id *hand_request(struct rdma_event_channel *ch,
 				       const char *host, int port,
 				       uint64_t token)
 {
-	struct addrinfo hints = { .ai_family = AF_INET }, *ai;
 	struct hand_pdata pd = { .token = htobe64(token), .rd_atom = htonl(1) };
 	struct rdma_conn_param cp = { .private_data = &pd,
 				      .private_data_len = sizeof(pd),
@@ -376,16 +384,8 @@ static struct rdma_cm_id *hand_request(struct rdma_event_channel *ch,
 				      .initiator_depth = 1,
 				      .retry_count = 7,
 				      .rnr_retry_count = 7 };
-	struct rdma_cm_id *id;
+	struct rdma_cm_id *id = routed_id(ch, host, port);
 
-	cr_assert_eq(getaddrinfo(host, NULL, &hints, &ai), 0);
-	((struct sockaddr_in *)ai->ai_addr)->sin_port = htons((uint16_t)port);
-	cr_assert_eq(rdma_create_id(ch, &id, NULL, RDMA_PS_TCP), 0);
-	cr_assert_eq(rdma_resolve_addr(id, NULL, ai->ai_addr, 2000), 0);
-	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_ADDR_RESOLVED);
-	cr_assert_eq(rdma_resolve_route(id, 2000), 0);
-	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_ROUTE_RESOLVED);
-	freeaddrinfo(ai);
 	cr_assert_eq(rdma_connect(id, &cp), 0, "%m");
 	/* no QP on this id: the server's REP comes as CONNECT_RESPONSE */
 	cr_assert_eq(next_event(ch), RDMA_CM_EVENT_CONNECT_RESPONSE);
