@@ -39,6 +39,10 @@
 #define LR_CTL_MAX_BUFFERS (2ull << 30)
 #define LR_CTL_HANDSHAKE_MS 10000
 #define LR_CTL_IDLE_MS 60000 /* between tests of one session */
+/* The longest a cluster coordinator holds a prepared flow at its set's
+ * barrier (another flow of the set may take its whole connect bound):
+ * the agent's listener waits this long for "start". */
+#define LR_AGENT_BARRIER_MS 60000
 
 struct lr_ctl {
 	int rfd, wfd;
@@ -120,6 +124,10 @@ struct lr_serve_opts {
 	uint16_t port;
 	int once; /* serve one session, then return */
 	int timeout_ms; /* data connection set-up bound */
+	/* From "connected" to the client's "start" (0: timeout_ms). An
+	 * agent's peers wait there on the coordinator's barrier, which waits
+	 * for the slowest flow of the set: LR_AGENT_BARRIER_MS. */
+	int start_timeout_ms;
 	/* Required in every client's hello (NULL: none): the per-run secret
 	 * of a cluster run (LINERATE_SECRET). */
 	const char *secret;

@@ -16,6 +16,8 @@
 #define CL_CONNECT_TIMEOUT_S 10 /* ssh -o ConnectTimeout */
 #define CL_START_MS 30000 /* spawn to "listening" */
 #define CL_PREPARE_MS 40000 /* prepare to prepared (data set-up 30 s) */
+/* the agents' listeners wait for "start" longer than the barrier holds */
+_Static_assert(CL_PREPARE_MS < LR_AGENT_BARRIER_MS, "barrier too long");
 #define CL_RESULT_GRACE_MS 40000 /* after the window */
 #define CL_PING_MS 10000
 #define CL_SILENT_MS 45000 /* no frame for this long: the agent is lost */

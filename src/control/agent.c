@@ -340,6 +340,7 @@ static void on_listen(struct agent *a, const json_t *m)
 	}
 	snprintf(a->secret, sizeof(a->secret), "%s", s);
 	a->lo = (struct lr_serve_opts){ .timeout_ms = a->o->timeout_ms,
+					.start_timeout_ms = LR_AGENT_BARRIER_MS,
 					.secret = a->secret };
 	a->lfd = lr_sock_listen(NULL, 0, 128, &port);
 	if (a->lfd < 0) {

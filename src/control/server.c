@@ -30,6 +30,7 @@ struct srv_test {
 	json_t *opts;
 	struct lr_endpoint_cfg cfg;
 	struct lr_endpoint *ep;
+	int start_ms; /* connected -> start (lr_serve_opts.start_timeout_ms) */
 	uint64_t buffers; /* reserved from buffers_in_use */
 	uint64_t fds; /* reserved from fds_in_use */
 };
@@ -186,7 +187,7 @@ static int srv_measure(struct srv_test *t)
 	json_t *m, *counters;
 	int ret;
 
-	ret = lr_ctl_expect(t->c, "start", t->cfg.timeout_ms, &m);
+	ret = lr_ctl_expect(t->c, "start", t->start_ms, &m);
 	if (ret)
 		return ret;
 	json_decref(m);
@@ -278,6 +279,8 @@ int lr_serve_session_opts(struct lr_ctl *c, const char *bind_host,
 		t = (struct srv_test){ .c = c };
 		t.cfg.bind_host = bind_host;
 		t.cfg.timeout_ms = timeout_ms;
+		t.start_ms = o->start_timeout_ms ? o->start_timeout_ms :
+						   timeout_ms;
 		ret = srv_dispatch(&t, m);
 		json_decref(m);
 	}

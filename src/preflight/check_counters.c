@@ -56,10 +56,15 @@ static void warnings_of(struct pf_nic *n, const json_t *obj)
 	json_t *w;
 
 	json_array_foreach(json_object_get(obj, "warnings"), i, w) {
+		const char *text = json_string_value(w);
+		size_t len = strlen(n->name);
 		char msg[512];
 
-		snprintf(msg, sizeof(msg), "%s %s", n->name,
-			 json_string_value(w));
+		/* "r0 r0 carrier..." where the NIC is its own netdev */
+		if (!strncmp(text, n->name, len) && text[len] == ' ')
+			snprintf(msg, sizeof(msg), "%s", text);
+		else
+			snprintf(msg, sizeof(msg), "%s %s", n->name, text);
 		json_array_append_new(n->warnings,
 				      json_pack("{s:s, s:s, s:s}", "nic",
 						n->name, "check", "counters",

@@ -191,6 +191,15 @@ Test(netns, preflight_against_the_virtual_rack)
 	wait_state("r1", "UP");
 	preflight_vr1("! r1 netdev MTU 1500, expected 9000: ceiling ~0.95 "
 		      "Gb/s instead of 0.99 Gb/s\n");
+	/* r0 flaps: a warning that names it once (the NIC is its netdev) */
+	cr_assert_eq(sh("ip -n %s link set p0 down", ns), 0);
+	wait_state("r0", "LOWERLAYERDOWN");
+	cr_assert_eq(sh("ip -n %s link set p0 up", ns), 0);
+	wait_state("r0", "UP");
+	preflight_vr1("! r1 netdev MTU 1500, expected 9000: ceiling ~0.95 "
+		      "Gb/s instead of 0.99 Gb/s\n"
+		      "~ warning: r0 carrier_down_count = 2: the link lost "
+		      "its carrier 1 time after it first came up\n");
 }
 
 /* Enter the namespace as `ip netns exec` does: netns, then a fresh /sys. */
