@@ -279,8 +279,8 @@ int lr_serve_session_opts(struct lr_ctl *c, const char *bind_host,
 		t = (struct srv_test){ .c = c };
 		t.cfg.bind_host = bind_host;
 		t.cfg.timeout_ms = timeout_ms;
-		t.start_ms = o->start_timeout_ms ? o->start_timeout_ms :
-						   timeout_ms;
+		t.start_ms =
+			o->start_timeout_ms ? o->start_timeout_ms : timeout_ms;
 		ret = srv_dispatch(&t, m);
 		json_decref(m);
 	}
