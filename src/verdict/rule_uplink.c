@@ -63,7 +63,7 @@ static int leaf_finding(struct lr_verdict *v, int leaf)
 			   "flows through its uplinks below while its NICs "
 			   "are fine within the leaf: a slow or missing "
 			   "uplink, or more oversubscription than the "
-			   "topology declares (%u x %.0f Gb/s)",
+			   "topology declares (%u x %g Gb/s)",
 			   sw->uplinks, sw->uplink_gbps);
 	if (!f)
 		return -ENOMEM;

@@ -50,7 +50,7 @@ static void setup(void)
 static void setup_spine(void)
 {
 	vrack_require();
-	vrack_up(&rack, "--servers 4 --nics 1 --leaves-per-rail 2");
+	vrack_up(&rack, "--servers 4 --nics 2 --leaves-per-rail 2");
 }
 
 static void teardown(void)
@@ -172,6 +172,25 @@ static double nic_goodput(void)
 	return g;
 }
 
+/* Whether every flow of the report passed. */
+static bool all_pass(const json_t *rep)
+{
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "flows"), i, f)
+		if (strcmp(json_string_value(json_object_get(f, "verdict")),
+			   "pass"))
+			return false;
+	return true;
+}
+
+/*
+ * Every phase: the healthy rack passes with no finding at all (no note
+ * either) and every flow at the model's figure. Only the host can make a
+ * healthy flow dip here (a sender paused on the 2-core machine): such an
+ * attempt is run again, at most ATTEMPTS times.
+ */
 Test(cluster, healthy_rack_passes_with_the_model_figures, .timeout = 240)
 {
 	double want = nic_goodput();
@@ -180,23 +199,28 @@ Test(cluster, healthy_rack_passes_with_the_model_figures, .timeout = 240)
 	int rc = -1;
 	size_t i;
 
-	for (int a = 0; a < ATTEMPTS && (rc != 0 || n_findings(rep)); a++) {
+	for (int a = 0; a < ATTEMPTS &&
+			(rc != 0 || !all_pass(rep) ||
+			 json_array_size(json_object_get(rep, "findings")));
+	     a++) {
 		json_decref(rep);
-		rc = cluster("--phases hosts,pairs");
+		rc = cluster(NULL);
 		rep = load_json("report.json");
 		findings_text(rep, found, sizeof(found));
-		if (rc)
-			cr_log_info("attempt %d: exit %d: %s", a + 1, rc,
-				    found);
+		cr_log_info("attempt %d: exit %d: %s", a + 1, rc, found);
 	}
 	show_log();
-	cr_assert_eq(n_findings(rep), 0, "a healthy rack: found %s", found);
-	/* no fault: exit 0, whatever notes there are */
-	cr_assert_eq(rc, 0, "exit %d without faults", rc);
-	/* 3 rounds x 2 pairs of servers x 2 NICs, both directions each;
-	 * rail-aligned NIC pairs under non-blocking leaves: every flow's
+	cr_assert_eq(json_array_size(json_object_get(rep, "findings")), 0,
+		     "a healthy rack: found %s", found);
+	cr_assert_eq(rc, 0, "exit %d without findings", rc);
+	cr_assert_str_eq(json_string_value(json_object_get(rep, "verdict")),
+			 "pass");
+	/* pairs: 3 rounds x 2 pairs of servers x 2 NICs, both directions
+	 * each; fabric: the bisection (one leaf per rail: rail-aligned pairs
+	 * across the halves, both directions); no retest (nothing below).
+	 * Rail-aligned NIC pairs under non-blocking leaves: every flow's
 	 * expectation is the lone NIC's TCP goodput, 250M x 8948 / 9014 */
-	cr_assert_eq(json_array_size(json_object_get(rep, "flows")), 24);
+	cr_assert_eq(json_array_size(json_object_get(rep, "flows")), 32);
 	json_array_foreach(json_object_get(rep, "flows"), i, f) {
 		double e =
 			json_number_value(json_object_get(f, "expected_gbps"));
@@ -205,22 +229,18 @@ Test(cluster, healthy_rack_passes_with_the_model_figures, .timeout = 240)
 				   json_string_value(json_object_get(f, "src")),
 				   json_string_value(json_object_get(f, "dst")),
 				   e);
-		/* measured: pass (or, with a pause of the host only,
-		 * below by its interval minimum); never failed or above */
-		cr_assert(!strcmp(json_string_value(
-					  json_object_get(f, "verdict")),
-				  "pass") ||
-				  !strcmp(json_string_value(json_object_get(
-						  f, "verdict")),
-					  "below"),
-			  "%s -> %s: %s",
-			  json_string_value(json_object_get(f, "src")),
-			  json_string_value(json_object_get(f, "dst")),
-			  json_string_value(json_object_get(f, "verdict")));
+		cr_assert_str_eq(
+			json_string_value(json_object_get(f, "verdict")),
+			"pass", "%s -> %s",
+			json_string_value(json_object_get(f, "src")),
+			json_string_value(json_object_get(f, "dst")));
 	}
 	sets = sets_of_results();
-	cr_assert_eq(json_object_size(sets), 3);
+	cr_assert_eq(json_object_size(sets), 4);
 	cr_assert_eq(json_integer_value(json_object_get(sets, "pairs-r2")), 4);
+	cr_assert_eq(
+		json_integer_value(json_object_get(sets, "fabric-bisection")),
+		4);
 	hosts = load_json("hosts.json");
 	for (int s = 1; s <= 4; s++) {
 		char name[8];
@@ -242,72 +262,127 @@ Test(cluster, healthy_rack_passes_with_the_model_figures, .timeout = 240)
 }
 
 /*
- * Plant a fault, run; every finding must name subject, with one of the
- * kinds given ("nic,errors").
+ * Plant a fault, run; the faults found must be exactly one, about subject,
+ * of that kind (notes, see above, do not count). Returns the report.
  */
-static void fault_named(const char *fault, const char *phases,
-			const char *subject, const char *kinds)
+static json_t *fault_named(const char *fault, const char *phases,
+			   const char *subject, const char *kind)
 {
 	char found[2048] = "", cmd[256];
+	json_t *rep = NULL;
 	bool ok = false;
 	int rc = -1;
 
 	snprintf(cmd, sizeof(cmd), "fault %s", fault);
 	cr_assert_eq(vrack_cmd(&rack, "%s", cmd), 0, "vrack %s", cmd);
 	for (int a = 0; a < ATTEMPTS && !ok; a++) {
-		json_t *rep, *f;
-		size_t i, n;
+		json_t *f;
+		size_t i;
 
+		json_decref(rep);
 		rc = cluster(phases);
 		rep = load_json("report.json");
 		findings_text(rep, found, sizeof(found));
-		n = n_findings(rep);
-		ok = rc == 1 && n > 0;
+		ok = rc == 1 && n_findings(rep) == 1;
 		json_array_foreach(json_object_get(rep, "findings"), i, f) {
 			const char *s = json_string_value(
 				json_object_get(f, "subject"));
 			const char *k =
 				json_string_value(json_object_get(f, "kind"));
 
-			if (counted(f) && (!s || strcmp(s, subject) || !k ||
-					   !strstr(kinds, k)))
+			if (counted(f) &&
+			    (strcmp(s, subject) || strcmp(k, kind)))
 				ok = false;
 		}
-		json_decref(rep);
 		if (!ok)
 			cr_log_info("%s, attempt %d: exit %d: %s", fault, a + 1,
 				    rc, found);
 	}
 	show_log();
 	cr_assert(ok, "%s: want only %s [%s], exit 1; got exit %d: %s", fault,
-		  subject, kinds, rc, found);
+		  subject, kind, rc, found);
+	return rep;
+}
+
+static void fault_only(const char *fault, const char *phases,
+		       const char *subject, const char *kind)
+{
+	json_decref(fault_named(fault, phases, subject, kind));
 }
 
 Test(cluster, slow_nic_is_named, .timeout = 240)
 {
-	fault_named("slow vr2/r1", FAULT_PHASES, "vr2/r1", "nic");
+	fault_only("slow vr2/r1", FAULT_PHASES, "vr2/r1", "nic");
 }
 
+/* The NIC's MTU is what preflight reads: the host is not what the
+ * topology says (a 3.6% cost that the tolerance alone would not flag). */
 Test(cluster, mtu_1500_is_named, .timeout = 240)
 {
-	fault_named("mtu vr3/r0", FAULT_PHASES, "vr3/r0",
-		    "preflight-mtu,mismatch,nic");
+	fault_only("mtu vr3/r0", FAULT_PHASES, "vr3/r0", "preflight-mtu");
 }
 
 Test(cluster, lossy_nic_is_named, .timeout = 240)
 {
-	fault_named("loss vr1/r1", FAULT_PHASES, "vr1/r1", "nic,errors");
+	fault_only("loss vr1/r1", FAULT_PHASES, "vr1/r1", "nic");
 }
 
+/* Down: its flows fail to connect, and only its own (the other NIC of the
+ * same server keeps its flows while the set waits on the failed ones). */
 Test(cluster, nic_down_is_named, .timeout = 240)
 {
-	fault_named("down vr4/r0", FAULT_PHASES, "vr4/r0", "nic,failed");
+	fault_only("down vr4/r0", FAULT_PHASES, "vr4/r0", "nic");
 }
 
+/*
+ * One round gives the slow NIC one partner, which cannot tell the NIC from
+ * the path; the retest phase runs each flow that came in below alone and
+ * toward two fresh partners, and the NIC is named.
+ */
+Test(cluster, retest_localises_after_one_round, .timeout = 240)
+{
+	json_t *rep = fault_named("slow vr2/r1",
+				  "--phases hosts,pairs,retest --rounds 1",
+				  "vr2/r1", "nic");
+	json_t *sets = sets_of_results(), *v;
+	size_t retests = 0;
+	const char *k;
+
+	/* the round's two pairs of servers (2 NICs each), then for each
+	 * direction of vr2/r1's test (two flows below): itself alone and
+	 * two fresh partners, one flow a set */
+	cr_assert_eq(json_integer_value(json_object_get(sets, "pairs-r1")), 4);
+	json_object_foreach(sets, k, v) {
+		if (strncmp(k, "retest-", 7))
+			continue;
+		retests++;
+		cr_assert_eq(json_integer_value(v), 1, "%s", k);
+	}
+	cr_assert_eq(retests, 6);
+	cr_assert_not_null(json_object_get(sets, "retest-1-fresh2"));
+	json_decref(sets);
+	json_decref(rep);
+}
+
+/* Under a spine, with a second rail that stays healthy: only the uplink. */
 Test(cluster_spine, slow_uplink_is_named, .timeout = 240)
 {
-	fault_named("uplink leaf-r0-1", "--phases hosts,pairs,fabric",
-		    "leaf-r0-1 uplinks", "uplink");
+	json_t *rep =
+		fault_named("uplink leaf-r0-1", "--phases hosts,pairs,fabric",
+			    "leaf-r0-1 uplinks", "uplink");
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "findings"), i, f)
+		if (counted(f))
+			/* what the topology declares: 2 NICs x 250 Mb/s */
+			cr_assert_not_null(
+				strstr(json_string_value(
+					       json_object_get(f, "cause")),
+				       "(1 x 0.5 Gb/s)"),
+				"%s",
+				json_string_value(json_object_get(f, "cause")));
+	json_decref(rep);
 }
 
 static bool has_finding(const json_t *rep, const char *subject,
