@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "linerate/control.h"
@@ -409,6 +410,45 @@ Test(cluster_lo, json_and_quiet)
 	free(out);
 	cr_assert_null(strstr(err_of(&p), "inside traffic windows"), "%s",
 		       err_of(&p));
+	proc_cleanup(&p);
+}
+
+/*
+ * The progress line is drawn on a terminal only: under script(1) (a pty)
+ * stderr shows "pairs round 1/1, N flows running, ... ETA ..., worst
+ * ratio ..." redrawn with \r and erased at the end; through a pipe none.
+ */
+Test(cluster_lo, progress_line_on_a_tty_only)
+{
+	const char *piped[] = { "--ssh",       launcher,   "--phases",
+				"hosts,pairs", "--rounds", "1",
+				"--duration",  "1",	   NULL };
+	char cmd[1024], path[160];
+	struct proc p;
+	char *tty;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/tty.txt", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "script -qec '\"%s\" cluster %s --out %s/tty "
+		 "--remote-linerate \"%s\" --ssh %s --phases hosts,pairs "
+		 "--rounds 1 --duration 1 >/dev/null' /dev/null >%s 2>&1",
+		 getenv("LINERATE_BIN"), topo, dir, getenv("LINERATE_BIN"),
+		 launcher, path);
+	rc = system(cmd);
+	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) <= 1, "%s: %d", cmd, rc);
+	tty = proc_slurp(path);
+	cr_assert_not_null(tty);
+	cr_assert_not_null(strstr(tty, "\r\033[Kpairs round 1/1, "), "%s", tty);
+	cr_assert_not_null(strstr(tty, " flows running, "), "%s", tty);
+	cr_assert_not_null(strstr(tty, " ETA "), "%s", tty);
+	/* erased before the verdict */
+	cr_assert_not_null(strstr(tty, "\r\033[K"), "%s", tty);
+	free(tty);
+	rc = cluster(&p, piped);
+	cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, err_of(&p));
+	cr_assert_null(strstr(err_of(&p), "\033[K"), "%s", err_of(&p));
+	cr_assert_null(strstr(err_of(&p), " ETA "), "%s", err_of(&p));
 	proc_cleanup(&p);
 }
 
