@@ -276,7 +276,7 @@ static void summary(const struct lr_cluster_summary *s, const char *dir)
 		"linerate cluster: %zu servers (%zu up), %zu sets (%zu "
 		"resumed), %zu flows in %.1f s: %.1f s inside traffic "
 		"windows (%.0f%%), %.1f s outside (%.0f%%; agents up in "
-		"%.1f s)%s\n",
+		"%.2f s)%s\n",
 		s->servers, s->servers_up, s->sets_run, s->sets_resumed,
 		s->flows_run, s->elapsed_s, s->window_s,
 		s->elapsed_s > 0 ? 100 * s->window_s / s->elapsed_s : 0, out,
