@@ -60,6 +60,8 @@ static void warnings_of(struct pf_nic *n, const json_t *obj)
 		size_t len = strlen(n->name);
 		char msg[512];
 
+		if (!text)
+			continue;
 		/* "r0 r0 carrier..." where the NIC is its own netdev */
 		if (!strncmp(text, n->name, len) && text[len] == ' ')
 			snprintf(msg, sizeof(msg), "%s", text);
