@@ -7,7 +7,12 @@
 
 #include "linerate/engine.h"
 
-#define ENGINE_STEP_NS 20000000ull /* 20 ms: how often errors are seen */
+/* How often the engine looks for a worker's error (or, in bytes mode, a
+ * direction that is done) between the moments it schedules: warm-up end,
+ * interval edges, window end; the peer's messages wake it at once. Each
+ * step costs a wake-up and clock reads, which under a slow clocksource
+ * (HPET in a VM: ~0.3 ms a step) take CPU from the workers. */
+#define ENGINE_STEP_NS 100000000ull /* 100 ms */
 #define ENGINE_SAMPLE_SLACK_NS 50000ull /* clock reads around a sample */
 #define ENGINE_TAIL_NS 250000000ull /* running on past the window */
 /* Bytes mode: how long this end's workers may run on once the peer has
@@ -52,6 +57,7 @@ struct run {
 	uint64_t peer_deadline; /* bytes mode: the peer has finished */
 	uint64_t win_start, win_end; /* win_end 0: bytes mode */
 	uint64_t iv_ns;
+	uint64_t clock_gap; /* the least two clock reads apart seen */
 };
 
 /* engine_slots.c */
