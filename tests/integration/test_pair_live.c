@@ -87,9 +87,9 @@ Test(pair_live, streams_json_document)
 	cr_assert_gt(num(d, "gbps"), 0.01);
 	cr_assert_gt(num(d, "bytes_received"), 0);
 	/*
-	 * The receiver's window is the 1 s asked for, closed at the engine's
-	 * first step past it (steps of 20 ms) and timed by clock reads
-	 * around its counters: 0.1 s is five steps of slack for a busy host.
+	 * The receiver's window is the 1 s asked for, closed at the step the
+	 * engine schedules for its end and timed by clock reads around its
+	 * counters: 0.1 s is the slack of a busy host waking late.
 	 */
 	cr_assert_float_eq(num(d, "receiver_seconds"), 1.0, 0.1);
 	cr_assert_geq(json_array_size(json_object_get(d, "intervals")), 4);
@@ -297,7 +297,7 @@ Test(pair_live, server_killed_mid_test)
 	proc_wait(&srv.proc, 5000);
 	cr_assert_eq(proc_wait(&p, 10000), 3, "%s", own_str(proc_slurp(p.err)));
 	/* the dead server's sockets close at once: the client sees it within
-	 * its 200 ms socket timeouts and the engine's 20 ms steps; 3 s is not
+	 * its 200 ms socket timeouts and the engine's 100 ms steps; 3 s is not
 	 * a measurement but "it did not wait for the 8 s test to end" */
 	cr_assert_lt(lr_now_ns() - t0, 3000000000ull, "client hung");
 	out = own_str(proc_slurp(p.out));
