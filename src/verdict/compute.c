@@ -207,13 +207,17 @@ static int set_graph(struct lr_verdict *v, struct vd_set *s, struct lr_graph *g,
 static int model_set(struct lr_verdict *v, struct vd_set *s)
 {
 	uint32_t *gi = malloc((s->n_flows + 1) * sizeof(*gi));
+	uint32_t *bind = malloc((s->n_flows + 1) * sizeof(*bind));
 	struct lr_pattern_result res;
 	struct lr_graph g;
 	char name[128];
 	int ret;
 
-	if (!gi)
+	if (!gi || !bind) {
+		free(gi);
+		free(bind);
 		return -ENOMEM;
+	}
 	ret = set_graph(v, s, &g, gi);
 	if (!ret && g.n_flows)
 		ret = lr_model_solve(&g, &res);
@@ -221,6 +225,7 @@ static int model_set(struct lr_verdict *v, struct vd_set *s)
 		struct vd_flow *f = &v->flows[gi[i]];
 		const struct lr_flow *m = &g.flows[i];
 
+		bind[i] = m->limited_by;
 		if (m->unknown != LR_UNKNOWN_NONE) {
 			/* a limit that may bind is unknown: not "below" */
 			f->verdict = VD_NOJUDGE;
@@ -250,8 +255,11 @@ static int model_set(struct lr_verdict *v, struct vd_set *s)
 			s->aggregate += f->gbps;
 		s->expected += f->expected;
 	}
+	if (!ret)
+		ret = vd_judge_shared(v, gi, bind, g.n_flows);
 	lr_graph_free(&g);
 	free(gi);
+	free(bind);
 	return ret;
 }
 

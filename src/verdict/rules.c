@@ -19,6 +19,9 @@ const struct vd_rule vd_rules[] = {
 	{ "ecmp", vd_rule_ecmp,
 	  "static ECMP: below the fair share but within the model's hashing "
 	  "expectation: a design limit, not a fault" },
+	{ "share", vd_rule_share,
+	  "flows bound by one resource split it unevenly while their sum "
+	  "passes: judged together (a note)" },
 	{ "intermittent", vd_rule_intermittent,
 	  "interval minimum below the expectation while the median passes" },
 	{ "host", vd_rule_host,

@@ -67,6 +67,7 @@ struct vd_flow {
 	int limit_kind; /* enum lr_res_kind, -1: none */
 	enum vd_verdict verdict;
 	bool claimed; /* explained by a finding */
+	bool shared; /* passed with the flows its binding resource bounds */
 };
 
 struct vd_set {
@@ -198,6 +199,10 @@ int vd_rule_window(struct lr_verdict *v);
 int vd_rule_failed(struct lr_verdict *v);
 int vd_rule_mismatch(struct lr_verdict *v);
 int vd_rule_ecmp(struct lr_verdict *v);
+int vd_rule_share(struct lr_verdict *v);
+/* share.c: flows[i] bound by resource res[i] are judged by their sum. */
+int vd_judge_shared(struct lr_verdict *v, const uint32_t *flows,
+		    const uint32_t *res, size_t n);
 int vd_rule_host(struct lr_verdict *v);
 int vd_rule_uplink(struct lr_verdict *v);
 int vd_rule_nic(struct lr_verdict *v);

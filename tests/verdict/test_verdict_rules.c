@@ -411,3 +411,43 @@ Test(rules, cannot_judge_small_messages)
 		"cannot judge");
 	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_OK);
 }
+
+static const char *verdict_of(size_t i)
+{
+	return json_string_value(json_object_get(
+		json_array_get(json_object_get(rep, "flows"), i), "verdict"));
+}
+
+/*
+ * n1/m0 sends to two partners at once: both flows are bound by its link
+ * (98.03 / 2 = 49.015 Gb/s each in the model). One takes more than its
+ * share and one less (0.90 and 1.10 of it, the sum 99.97% of the model's):
+ * one queue split unevenly passes, with a note; no mismatch, no below.
+ */
+Test(rules, uneven_split_of_a_shared_link_passes_with_a_note)
+{
+	add(v, "n1/m0", "n5/m0", "x", 44.0);
+	add(v, "n1/m0", "n9/m0", "x", 54.0);
+	cr_assert_str_eq(compute(), "share:n1/m0");
+	cr_assert_str_eq(verdict_of(0), "pass");
+	cr_assert_str_eq(verdict_of(1), "pass");
+	cr_assert(json_is_false(json_object_get(finding("share"), "fault")));
+	cr_assert(has_evidence("share", "2 flows outside the tolerance alone, "
+					"at 0.898 to 1.102 of their fair "
+					"share"),
+		  "%s", json_dumps(finding("share"), 0));
+	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_OK);
+}
+
+/* The same two flows with their sum short (79 of 98.03): each is judged
+ * alone, the short one is below and no note hides it. */
+Test(rules, shared_link_short_in_sum_is_judged_flow_by_flow)
+{
+	add(v, "n1/m0", "n5/m0", "x", 30.0);
+	add(v, "n1/m0", "n9/m0", "x", 49.0);
+	compute();
+	cr_assert_str_eq(verdict_of(0), "below");
+	cr_assert_str_eq(verdict_of(1), "pass");
+	cr_assert_eq(count_kind(rep, "share", NULL), 0, "%s", kinds);
+	cr_assert_eq(lr_verdict_exit(v), LR_EXIT_BELOW);
+}
