@@ -207,17 +207,13 @@ static int set_graph(struct lr_verdict *v, struct vd_set *s, struct lr_graph *g,
 static int model_set(struct lr_verdict *v, struct vd_set *s)
 {
 	uint32_t *gi = malloc((s->n_flows + 1) * sizeof(*gi));
-	uint32_t *bind = malloc((s->n_flows + 1) * sizeof(*bind));
 	struct lr_pattern_result res;
 	struct lr_graph g;
 	char name[128];
 	int ret;
 
-	if (!gi || !bind) {
-		free(gi);
-		free(bind);
+	if (!gi)
 		return -ENOMEM;
-	}
 	ret = set_graph(v, s, &g, gi);
 	if (!ret && g.n_flows)
 		ret = lr_model_solve(&g, &res);
@@ -225,7 +221,6 @@ static int model_set(struct lr_verdict *v, struct vd_set *s)
 		struct vd_flow *f = &v->flows[gi[i]];
 		const struct lr_flow *m = &g.flows[i];
 
-		bind[i] = m->limited_by;
 		if (m->unknown != LR_UNKNOWN_NONE) {
 			/* a limit that may bind is unknown: not "below" */
 			f->verdict = VD_NOJUDGE;
@@ -256,10 +251,9 @@ static int model_set(struct lr_verdict *v, struct vd_set *s)
 		s->expected += f->expected;
 	}
 	if (!ret)
-		ret = vd_judge_shared(v, gi, bind, g.n_flows);
+		ret = vd_judge_shared(v, &g, gi);
 	lr_graph_free(&g);
 	free(gi);
-	free(bind);
 	return ret;
 }
 

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Flows that share the resource that binds them. The model gives each its
- * max-min fair share; real queues do not split a bottleneck that evenly
- * (one FIFO queue behind a shaped or oversubscribed link, TCP's flows
- * under it, a switch port without fair queueing), so one flow may take a
- * few per cent of another's share. Such flows are judged together: when
+ * Flows that share a resource the model fills. The model gives each
+ * its max-min fair share; real queues do not split a bottleneck that
+ * evenly (one FIFO queue behind a shaped or oversubscribed link, TCP's
+ * flows under it, a switch port without fair queueing), so one flow may
+ * take a few per cent of another's share. Flows joined by full resources
+ * (a flow's own NIC and the uplink it shares with others: with a
+ * non-blocking uplink both fill at once) are judged together: when
  * their sum is within the tolerance of the model's sum, a flow outside it
- * alone passes, and a note names the resource and the spread. A sum
- * outside the tolerance leaves every verdict as it was (the rules then
- * place the fault). DESIGN.md: "compare aggregates".
+ * alone passes, and a note names the resource and the spread. What one
+ * flow lost and no other could take leaves the sum short: every verdict
+ * then stays as it was, and the rules place the fault. DESIGN.md:
+ * "compare aggregates".
  */
 #include <errno.h>
 #include <math.h>
@@ -18,15 +21,15 @@
 #include "vd.h"
 
 struct member {
-	uint32_t res, flow;
+	uint32_t root, flow;
 };
 
-static int by_res(const void *a, const void *b)
+static int by_root(const void *a, const void *b)
 {
 	const struct member *x = a, *y = b;
 
-	if (x->res != y->res)
-		return x->res < y->res ? -1 : 1;
+	if (x->root != y->root)
+		return x->root < y->root ? -1 : 1;
 	return x->flow < y->flow ? -1 : x->flow > y->flow;
 }
 
@@ -50,7 +53,7 @@ static void judge_group(struct lr_verdict *v, const struct member *m, size_t n)
 		got += f->gbps;
 		want += f->expected;
 	}
-	if (!(want > 0) || isnan(got) || fabs(got / want - 1) > v->tolerance)
+	if (!(want > 0) || fabs(got / want - 1) > v->tolerance)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct vd_flow *f = &v->flows[m[i].flow];
@@ -62,26 +65,78 @@ static void judge_group(struct lr_verdict *v, const struct member *m, size_t n)
 	}
 }
 
-int vd_judge_shared(struct lr_verdict *v, const uint32_t *flows,
-		    const uint32_t *res, size_t n)
+static uint32_t find_root(uint32_t *up, uint32_t x)
 {
-	struct member *m = malloc((n + 1) * sizeof(*m));
-	size_t k = 0;
+	while (up[x] != x)
+		x = up[x] = up[up[x]];
+	return x;
+}
 
-	if (!m)
+/* The model's rates use all of it. Not lr_res.saturated: a resource whose
+ * flows all froze elsewhere at exactly its capacity (a non-blocking uplink
+ * beside its NICs) is full without being marked. */
+static bool full(const struct lr_res *r)
+{
+	return r->n_flows > 1 && r->used >= r->cap * (1 - 1e-9);
+}
+
+/* up[]: the graph's flows joined through the resources they fill. */
+static int join_flows(const struct lr_graph *g, const bool *cand, uint32_t *up)
+{
+	uint32_t *first = malloc((g->n_res + 1) * sizeof(*first));
+
+	if (!first)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (candidate(&v->flows[flows[i]]))
-			m[k++] = (struct member){ res[i], flows[i] };
-	qsort(m, k, sizeof(*m), by_res);
-	for (size_t i = 0, j; i < k; i = j) {
-		for (j = i + 1; j < k && m[j].res == m[i].res; j++)
+	for (size_t r = 0; r < g->n_res; r++)
+		first[r] = UINT32_MAX;
+	for (uint32_t i = 0; i < g->n_flows; i++)
+		up[i] = i;
+	for (uint32_t i = 0; i < g->n_flows; i++) {
+		const struct lr_flow *f = &g->flows[i];
+
+		for (uint32_t k = 0; cand[i] && k < f->path_len; k++) {
+			uint32_t r = g->path[f->path_off + k];
+
+			if (!full(&g->res[r]))
+				continue;
+			if (first[r] == UINT32_MAX)
+				first[r] = i;
+			else
+				up[find_root(up, i)] = find_root(up, first[r]);
+		}
+	}
+	free(first);
+	return 0;
+}
+
+int vd_judge_shared(struct lr_verdict *v, const struct lr_graph *g,
+		    const uint32_t *flows)
+{
+	size_t n = g->n_flows, k = 0;
+	struct member *m = malloc((n + 1) * sizeof(*m));
+	uint32_t *up = malloc((n + 1) * sizeof(*up));
+	bool *cand = malloc(n + 1);
+	int ret = m && up && cand ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !ret && i < n; i++)
+		cand[i] = candidate(&v->flows[flows[i]]);
+	if (!ret)
+		ret = join_flows(g, cand, up);
+	for (uint32_t i = 0; !ret && i < n; i++)
+		if (cand[i])
+			m[k++] = (struct member){ find_root(up, i), flows[i] };
+	if (!ret)
+		qsort(m, k, sizeof(*m), by_root);
+	for (size_t i = 0, j; !ret && i < k; i = j) {
+		for (j = i + 1; j < k && m[j].root == m[i].root; j++)
 			;
 		if (j - i >= 2)
 			judge_group(v, m + i, j - i);
 	}
 	free(m);
-	return 0;
+	free(up);
+	free(cand);
+	return ret;
 }
 
 /* "leaf-a uplinks (switch-uplink)" -> "leaf-a uplinks" */

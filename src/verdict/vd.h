@@ -200,9 +200,10 @@ int vd_rule_failed(struct lr_verdict *v);
 int vd_rule_mismatch(struct lr_verdict *v);
 int vd_rule_ecmp(struct lr_verdict *v);
 int vd_rule_share(struct lr_verdict *v);
-/* share.c: flows[i] bound by resource res[i] are judged by their sum. */
-int vd_judge_shared(struct lr_verdict *v, const uint32_t *flows,
-		    const uint32_t *res, size_t n);
+/* share.c: the set's flows (g's flow i is flows[i]) joined by the
+ * resources they fill are judged by their sum. */
+int vd_judge_shared(struct lr_verdict *v, const struct lr_graph *g,
+		    const uint32_t *flows);
 int vd_rule_host(struct lr_verdict *v);
 int vd_rule_uplink(struct lr_verdict *v);
 int vd_rule_nic(struct lr_verdict *v);
