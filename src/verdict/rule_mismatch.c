@@ -10,19 +10,8 @@
 
 #include "vd.h"
 
-static struct vd_finding *find(struct lr_verdict *v, size_t from,
-			       const char *subject)
-{
-	for (size_t i = from; i < v->n_findings; i++)
-		if (!strcmp(v->findings[i].subject, subject))
-			return &v->findings[i];
-	return NULL;
-}
-
 int vd_rule_mismatch(struct lr_verdict *v)
 {
-	size_t first = v->n_findings;
-
 	for (size_t i = 0; i < v->n_flows; i++) {
 		struct vd_flow *x = &v->flows[i];
 		char what[256];
@@ -30,12 +19,8 @@ int vd_rule_mismatch(struct lr_verdict *v)
 
 		if (x->verdict != VD_ABOVE)
 			continue;
-		/* "n1/m0 (nic-link-tx)" -> "n1/m0" */
-		snprintf(what, sizeof(what), "%s",
-			 x->limited_by ? x->limited_by : x->src);
-		if (strstr(what, " ("))
-			*strstr(what, " (") = '\0';
-		f = find(v, first, what);
+		vd_limit_subject(x, what, sizeof(what));
+		f = vd_finding_find(v, "mismatch", what);
 		if (!f)
 			f = vd_finding_add(v, what, "mismatch", true,
 					   "measured above the model: the "

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What the rules ask of the flows around a NIC. */
+#include <stdio.h>
 #include <string.h>
 
 #include "vd.h"
@@ -42,6 +43,13 @@ struct vd_finding *vd_finding_find(struct lr_verdict *v, const char *kind,
 		    (!kind || !strcmp(v->findings[i].kind, kind)))
 			return &v->findings[i];
 	return NULL;
+}
+
+void vd_limit_subject(const struct vd_flow *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", f->limited_by ? f->limited_by : f->src);
+	if (strstr(buf, " ("))
+		*strstr(buf, " (") = '\0';
 }
 
 bool vd_mentions(const char *subject, const char *name)

@@ -139,23 +139,6 @@ int vd_judge_shared(struct lr_verdict *v, const struct lr_graph *g,
 	return ret;
 }
 
-/* "leaf-a uplinks (switch-uplink)" -> "leaf-a uplinks" */
-static void resource_of(const struct vd_flow *x, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", x->limited_by ? x->limited_by : x->src);
-	if (strstr(buf, " ("))
-		*strstr(buf, " (") = '\0';
-}
-
-static struct vd_finding *find(struct lr_verdict *v, size_t from,
-			       const char *subject)
-{
-	for (size_t i = from; i < v->n_findings; i++)
-		if (!strcmp(v->findings[i].subject, subject))
-			return &v->findings[i];
-	return NULL;
-}
-
 static void spread(const struct lr_verdict *v, struct vd_finding *f)
 {
 	double lo = INFINITY, hi = 0;
@@ -183,8 +166,8 @@ int vd_rule_share(struct lr_verdict *v)
 
 		if (!x->shared)
 			continue;
-		resource_of(x, what, sizeof(what));
-		f = find(v, first, what);
+		vd_limit_subject(x, what, sizeof(what));
+		f = vd_finding_find(v, "share", what);
 		if (!f)
 			f = vd_finding_add(
 				v, what, "share", false,

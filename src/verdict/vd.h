@@ -181,6 +181,9 @@ bool vd_open_below(const struct vd_flow *f);
 int vd_leaf(const struct lr_verdict *v, long nic);
 /* Whether a subject ("a/m0 <-> b/m0") names name as a whole word. */
 bool vd_mentions(const char *subject, const char *name);
+/* The resource that bounds f, as a subject: "n1/m0 (nic-link-tx)" ->
+ * "n1/m0" (its source NIC when the model named none). */
+void vd_limit_subject(const struct vd_flow *f, char *buf, size_t len);
 /* A finding of a kind (NULL: any) about subject, or NULL. */
 struct vd_finding *vd_finding_find(struct lr_verdict *v, const char *kind,
 				   const char *subject);
