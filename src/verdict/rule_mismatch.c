@@ -5,8 +5,6 @@
  * faster than declared, more uplinks). One finding per such resource.
  */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "vd.h"
 
